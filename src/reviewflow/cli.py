@@ -1,0 +1,195 @@
+"""Command line: one subcommand per workflow stage, so Snakemake rules stay one line and users can run a stage
+by hand. Problems with inputs are printed as one clear message (file, line, field, what was expected), never as
+a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reviewflow import __version__
+from reviewflow.errors import InputError, InvariantError
+
+log = logging.getLogger("reviewflow")
+
+
+def _config(args: argparse.Namespace) -> dict:
+    from reviewflow.config import load_config
+
+    return load_config(Path(args.config))
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from reviewflow.importing import import_exports
+    from reviewflow.tables import write_json, write_table
+
+    records, report = import_exports(_config(args), Path.cwd())
+    write_table(records, Path(args.records), sort_by=["database", "source_file", "source_position"])
+    write_json(report, Path(args.report))
+    for entry in report["files"]:
+        log.info("%s: %s, %d records", entry["file"], entry["format"], entry["records"])
+
+
+def cmd_dedup(args: argparse.Namespace) -> None:
+    from reviewflow.dedup import deduplicate
+    from reviewflow.tables import read_table, write_table
+
+    records = read_table(Path(args.records))
+    result = deduplicate(records, _config(args))
+    write_table(result.works, Path(args.works), sort_by=["work_id"])
+    write_table(result.pairs, Path(args.pairs), sort_by=["record_id_a", "record_id_b"])
+    log.info("%d records -> %d works (%d pairs)", len(records), len(result.works), len(result.pairs))
+
+
+def cmd_eligibility(args: argparse.Namespace) -> None:
+    from reviewflow.eligibility import apply_eligibility
+    from reviewflow.tables import read_table, write_table
+
+    excluded = apply_eligibility(read_table(Path(args.works)), _config(args))
+    write_table(excluded, Path(args.out), sort_by=["work_id"])
+
+
+def cmd_screen(args: argparse.Namespace) -> None:
+    from reviewflow.screening import read_decisions, resolve_screening
+    from reviewflow.tables import read_table, write_table
+
+    config = _config(args)
+    paths = sorted(Path(args.decisions).glob("*.csv"))
+    decisions = read_decisions(paths, config)
+    screening = resolve_screening(
+        read_table(Path(args.works)), read_table(Path(args.auto_excluded)), decisions, config, Path(args.awaiting)
+    )
+    write_table(screening, Path(args.out), sort_by=["work_id"])
+
+
+def cmd_extract(args: argparse.Namespace) -> None:
+    from reviewflow.extraction import check_extraction
+    from reviewflow.tables import read_table, write_table
+
+    studies = check_extraction(
+        Path(args.sheet), read_table(Path(args.screening)), read_table(Path(args.works)), _config(args)
+    )
+    write_table(studies, Path(args.out), sort_by=["work_id"])
+
+
+def cmd_synthesise(args: argparse.Namespace) -> None:
+    from reviewflow.prisma import compute_prisma
+    from reviewflow.synthesis import compute_numbers, variables_yaml
+    from reviewflow.tables import read_table, write_json
+
+    config = _config(args)
+    report = json.loads(Path(args.import_report).read_text(encoding="utf-8"))
+    prisma = compute_prisma(
+        report, read_table(Path(args.works)), read_table(Path(args.auto_excluded)),
+        read_table(Path(args.screening)), config,
+    )
+    numbers = compute_numbers(prisma, read_table(Path(args.studies)), config)
+    write_json(prisma, Path(args.prisma))
+    write_json(numbers, Path(args.numbers))
+    Path(args.variables).write_text(variables_yaml(numbers), encoding="utf-8")
+
+
+def cmd_figures(args: argparse.Namespace) -> None:
+    from reviewflow.report_figures import make_figures
+
+    make_figures(_config(args), Path(args.prisma), Path(args.studies), Path(args.outdir))
+
+
+def cmd_tables(args: argparse.Namespace) -> None:
+    from reviewflow.report_tables import make_tables
+
+    make_tables(_config(args), Path(args.studies), Path(args.prisma), Path(args.outdir), Path(args.bibliography))
+
+
+def cmd_render(args: argparse.Namespace) -> None:
+    from reviewflow.manuscript import render_pdf
+
+    config = _config(args)
+    render_pdf(
+        Path(args.manuscript), Path(args.variables), Path(args.out), Path(args.bibliography),
+        number_allow=config.get("manuscript", {}).get("number_allow", []),
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewflow",
+        description="Reproducible evidence review: raw search exports to a rendered manuscript. Each subcommand "
+        "is one stage of the Snakemake workflow; run `snakemake --cores 2` to build everything.",
+    )
+    parser.add_argument("--version", action="version", version=f"reviewflow {__version__}")
+    parser.add_argument("--log", help="also write progress messages to this file")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print progress messages")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="STAGE")
+
+    def stage(name: str, func: Callable, help_text: str, *options: tuple[str, str]) -> None:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--config", default="config/review.yaml", help="review protocol (YAML)")
+        for flag, flag_help in options:
+            command.add_argument(flag, required=True, help=flag_help)
+        command.set_defaults(func=func)
+
+    stage("import", cmd_import, "Read every export named in the config into one records table.",
+          ("--records", "output records CSV"), ("--report", "output import report JSON"))
+    stage("dedup", cmd_dedup, "Merge duplicate records into works, with an audit file of pairs.",
+          ("--records", "records CSV"), ("--works", "output works CSV"), ("--pairs", "output pairs CSV"))
+    stage("eligibility", cmd_eligibility, "Exclude works by rule (publication years, language).",
+          ("--works", "works CSV"), ("--out", "output auto-excluded CSV"))
+    stage("screen", cmd_screen, "Check the reviewers' decision files and settle each work's status.",
+          ("--works", "works CSV"), ("--auto-excluded", "auto-excluded CSV"),
+          ("--decisions", "folder of decision CSV files"), ("--out", "output screening CSV"),
+          ("--awaiting", "CSV listing works with no decision yet"))
+    stage("extract", cmd_extract, "Check the extraction sheet against the included works.",
+          ("--sheet", "extraction CSV"), ("--screening", "screening CSV"), ("--works", "works CSV"),
+          ("--out", "output studies CSV"))
+    stage("synthesise", cmd_synthesise, "Compute the PRISMA counts and every number the manuscript uses.",
+          ("--import-report", "import report JSON"), ("--works", "works CSV"),
+          ("--auto-excluded", "auto-excluded CSV"), ("--screening", "screening CSV"),
+          ("--studies", "studies CSV"), ("--prisma", "output PRISMA JSON"), ("--numbers", "output numbers JSON"),
+          ("--variables", "output Quarto _variables.yml"))
+    stage("figures", cmd_figures, "Draw the PRISMA 2020 flow diagram and the review's plots.",
+          ("--prisma", "PRISMA JSON"), ("--studies", "studies CSV"), ("--outdir", "figures folder"))
+    stage("tables", cmd_tables, "Write the manuscript's tables and the bibliography of included studies.",
+          ("--studies", "studies CSV"), ("--prisma", "PRISMA JSON"), ("--outdir", "tables folder"),
+          ("--bibliography", "output BibTeX"))
+    stage("render", cmd_render, "Render the manuscript to PDF (quarto if installed, else pandoc + typst).",
+          ("--manuscript", "manuscript folder"), ("--variables", "_variables.yml"),
+          ("--bibliography", "BibTeX file"), ("--out", "output PDF"))
+    return parser
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    handlers: list[logging.Handler] = []
+    if args.log:
+        Path(args.log).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(args.log, mode="w", encoding="utf-8"))
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    handlers.append(stream)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", handlers=handlers,
+                        force=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns 0 on success, 1 on a problem with the inputs, 2 on a failed internal check."""
+    args = _parser().parse_args(argv)
+    _setup_logging(args)
+    try:
+        args.func(args)
+    except InputError as error:
+        log.error("%s failed", args.command)
+        print(f"reviewflow {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except InvariantError as error:
+        print(f"reviewflow {args.command}: internal check failed: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

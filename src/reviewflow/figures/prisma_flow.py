@@ -1,0 +1,491 @@
+"""PRISMA 2020 flow diagram (new systematic reviews, searches of databases and registers only).
+
+The layout follows the official template (Page et al., BMJ 2021;372:n71): phase bars on the left, the flow of
+records down the left column and the removals to the right. Every number comes from ``results/prisma.json``,
+and the arithmetic is checked first so a figure can never show counts that do not add up.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.textpath import text_to_path
+
+from reviewflow.errors import InvariantError
+from reviewflow.figures.save import FONT_FAMILY, figure_style, new_figure, save_figure
+
+DEFAULT_LABELS: dict[str, str] = {
+    "header": "Identification of studies via databases and registers",
+    "phase_identification": "Identification",
+    "phase_screening": "Screening",
+    "phase_included": "Included",
+    "identified": "Records identified from:",
+    "databases": "Databases",
+    "registers": "Registers",
+    "removed_before_screening": "Records removed before screening:",
+    "duplicates": "Duplicate records removed",
+    "automation": "Records marked as ineligible by automation tools",
+    "other": "Records removed for other reasons",
+    "screened": "Records screened",
+    "excluded_title_abstract": "Records excluded",
+    "sought_for_retrieval": "Reports sought for retrieval",
+    "not_retrieved": "Reports not retrieved",
+    "assessed_full_text": "Reports assessed for eligibility",
+    "excluded_full_text": "Reports excluded:",
+    "included": "Studies included in review",
+}
+"""Box wording of the official PRISMA 2020 template; ``labels`` overrides any entry (e.g. a translation)."""
+
+# Geometry in inches: the axes span the whole figure with 1 data unit = 1 inch, so text can be measured and
+# boxes sized exactly instead of guessed.
+FONT_PT = 8.0
+HEADER_PT = 8.5
+PHASE_PT = 9.0
+LINE_H = FONT_PT * 1.35 / 72
+PAD_X = 0.09
+PAD_Y = 0.07
+INDENT = 0.20
+HANG = 0.10
+MARGIN = 0.10
+PHASE_W = 0.30
+PHASE_GAP = 0.14
+LEFT_W = 2.95
+COL_GAP = 0.55
+RIGHT_W = 3.25
+ROW_GAP = 0.30
+HEADER_GAP = 0.16
+STRETCH = 0.5  # a box at least this fraction of its row's height is stretched to the full row height
+FIT = 0.96  # keep measured text a little inside the box: raster hinting can widen glyphs slightly
+
+BOX_STYLE: dict[str, Any] = {"facecolor": "white", "edgecolor": "black", "linewidth": 0.8}
+PHASE_STYLE: dict[str, Any] = {"facecolor": "#C6D9F0", "edgecolor": "#4F81BD", "linewidth": 0.6}
+HEADER_STYLE: dict[str, Any] = {"facecolor": "#FFE699", "edgecolor": "#BF9000", "linewidth": 0.6}
+ARROW_STYLE: dict[str, Any] = {"arrowstyle": "-|>", "mutation_scale": 9, "linewidth": 0.8, "color": "black"}
+
+
+class PrismaBalanceError(InvariantError, ValueError):
+    """The PRISMA counts do not add up; drawing them would publish an inconsistent flow diagram."""
+
+
+def draw_prisma_flow(
+    prisma: Mapping[str, Any], stem: Path, *, labels: dict[str, str] | None = None
+) -> list[Path]:
+    """Check the PRISMA arithmetic, draw the 2020 flow diagram and write ``<stem>.png/.pdf/.svg``.
+
+    ``prisma`` has the shape of ``results/prisma.json`` (docs/DATA_CONTRACTS.md); ``labels`` overrides
+    entries of ``DEFAULT_LABELS``. Raises ``ValueError`` (``PrismaBalanceError``) naming every identity
+    that fails; nothing is written then.
+    """
+    fig = build_prisma_figure(prisma, labels=labels)
+    return save_figure(fig, stem)
+
+
+def build_prisma_figure(prisma: Mapping[str, Any], *, labels: dict[str, str] | None = None) -> Figure:
+    """Lay out and draw the diagram; separate from saving so layout can be inspected in tests."""
+    counts = validate_prisma(prisma)
+    words = _merge_labels(labels)
+    with figure_style():
+        return _draw(counts, words)
+
+
+# ------------------------------------------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True)
+class PrismaCounts:
+    """The numbers of ``prisma.json`` after type checks, with list entries reduced to (label, count)."""
+
+    databases: list[tuple[str, int]]
+    registers: list[tuple[str, int]] | None
+    total: int
+    duplicates: int
+    automation: int
+    automation_reasons: list[tuple[str, int]]
+    other: int
+    screened: int
+    excluded_title_abstract: int
+    sought_for_retrieval: int
+    not_retrieved: int
+    assessed_full_text: int
+    excluded_full_text: list[tuple[str, int]]
+    excluded_full_text_total: int
+    included: int
+
+
+def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
+    """Read the counts and check every PRISMA identity, reporting all failures at once."""
+    if not isinstance(prisma, Mapping):
+        raise ValueError(
+            f"prisma must be a mapping (the content of results/prisma.json), got {type(prisma).__name__}"
+        )
+    ident = _section(prisma, "identification")
+    removed = _section(prisma, "removed_before_screening")
+    registers = (
+        _items(ident["registers"], "identification.registers", "records", "id")
+        if "registers" in ident
+        else None
+    )
+    c = PrismaCounts(
+        databases=_items(
+            _get(ident, "databases", "identification"), "identification.databases", "records", "id"
+        ),
+        registers=registers,
+        total=_count(ident, "total", "identification"),
+        duplicates=_count(removed, "duplicates", "removed_before_screening"),
+        automation=_count(removed, "automation", "removed_before_screening"),
+        automation_reasons=_items(
+            removed.get("automation_reasons", []),
+            "removed_before_screening.automation_reasons",
+            "count",
+            "reason",
+        ),
+        other=_count(removed, "other", "removed_before_screening"),
+        screened=_count(prisma, "screened"),
+        excluded_title_abstract=_count(prisma, "excluded_title_abstract"),
+        sought_for_retrieval=_count(prisma, "sought_for_retrieval"),
+        not_retrieved=_count(prisma, "not_retrieved"),
+        assessed_full_text=_count(prisma, "assessed_full_text"),
+        excluded_full_text=_items(
+            _get(prisma, "excluded_full_text"), "excluded_full_text", "count", "reason"
+        ),
+        excluded_full_text_total=_count(prisma, "excluded_full_text_total"),
+        included=_count(prisma, "included"),
+    )
+    sources = sum(n for _, n in c.databases) + sum(n for _, n in c.registers or [])
+    source_terms = "sum(identification.databases[].records)" + (
+        " + sum(identification.registers[].records)" if c.registers is not None else ""
+    )
+    identities: list[tuple[str, int, list[int]]] = [
+        (f"identification.total = {source_terms}", c.total, [sources]),
+        (
+            "identification.total = duplicates + automation + other + screened",
+            c.total,
+            [c.duplicates, c.automation, c.other, c.screened],
+        ),
+        (
+            "removed_before_screening.automation = sum(automation_reasons[].count)",
+            c.automation,
+            [n for _, n in c.automation_reasons],
+        ),
+        (
+            "screened = excluded_title_abstract + sought_for_retrieval",
+            c.screened,
+            [c.excluded_title_abstract, c.sought_for_retrieval],
+        ),
+        (
+            "sought_for_retrieval = not_retrieved + assessed_full_text",
+            c.sought_for_retrieval,
+            [c.not_retrieved, c.assessed_full_text],
+        ),
+        (
+            "assessed_full_text = excluded_full_text_total + included",
+            c.assessed_full_text,
+            [c.excluded_full_text_total, c.included],
+        ),
+        (
+            "excluded_full_text_total = sum(excluded_full_text[].count)",
+            c.excluded_full_text_total,
+            [n for _, n in c.excluded_full_text],
+        ),
+    ]
+    failures = [
+        f"  {name}: {lhs} != {' + '.join(map(str, parts)) or '0'} (= {sum(parts)})"
+        for name, lhs, parts in identities
+        if lhs != sum(parts)
+    ]
+    if failures:
+        raise PrismaBalanceError("PRISMA counts do not balance:\n" + "\n".join(failures))
+    return c
+
+
+def _get(node: Mapping[str, Any], key: str, where: str = "") -> Any:
+    if key not in node:
+        raise ValueError(f"prisma is missing '{f'{where}.' if where else ''}{key}'")
+    return node[key]
+
+
+def _section(node: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = _get(node, key)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"prisma '{key}' must be an object, got {type(value).__name__}")
+    return value
+
+
+def _as_count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"prisma '{name}' must be a non-negative integer, got {value!r}")
+    return value
+
+
+def _count(node: Mapping[str, Any], key: str, where: str = "") -> int:
+    return _as_count(_get(node, key, where), f"{where}.{key}" if where else key)
+
+
+def _items(value: Any, name: str, count_key: str, id_key: str) -> list[tuple[str, int]]:
+    """(display label, count) per entry; the id stands in when an entry has no label."""
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise ValueError(f"prisma '{name}' must be a list, got {type(value).__name__}")
+    out = []
+    for i, entry in enumerate(value):
+        where = f"{name}[{i}]"
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"prisma '{where}' must be an object, got {type(entry).__name__}")
+        label = str(entry.get("label") or entry.get(id_key) or "").strip()
+        if not label:
+            raise ValueError(f"prisma '{where}' has neither 'label' nor '{id_key}'")
+        out.append((label, _count(entry, count_key, where)))
+    return out
+
+
+def _merge_labels(labels: dict[str, str] | None) -> dict[str, str]:
+    words = dict(DEFAULT_LABELS)
+    if labels:
+        unknown = sorted(set(labels) - set(DEFAULT_LABELS))
+        if unknown:
+            raise ValueError(
+                f"unknown PRISMA label key(s) {unknown}; expected some of {sorted(DEFAULT_LABELS)}"
+            )
+        bad = sorted(k for k, v in labels.items() if not isinstance(v, str) or not v.strip())
+        if bad:
+            raise ValueError(f"PRISMA label(s) {bad} must be non-empty strings")
+        words.update(labels)
+    return words
+
+
+# ----------------------------------------------------------------------------------------------------- layout
+
+
+@dataclass
+class _Block:
+    """Text of one box, already wrapped: (line, x offset from the inner left edge)."""
+
+    lines: list[tuple[str, float]]
+    width: float
+    align: str = "left"
+    size: float = FONT_PT
+    bold: bool = False
+    min_height: float = 0.0
+
+    @property
+    def line_height(self) -> float:
+        return self.size * 1.35 / 72
+
+    @property
+    def natural_height(self) -> float:
+        return 2 * PAD_Y + len(self.lines) * self.line_height
+
+    @property
+    def height(self) -> float:
+        return max(self.natural_height, self.min_height)
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in inches of ``text`` set in the figure font, measured from the glyph outlines."""
+    prop = FontProperties(family=FONT_FAMILY, size=size, weight="bold" if bold else "normal")
+    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72
+
+
+def _wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Wrap at word boundaries to the widest line that still fits ``width`` inches when measured."""
+    if _text_width(text, size, bold) <= width * FIT:
+        return [text]
+    estimate = int(len(text) * width / _text_width(text, size, bold)) + 4
+    for chars in range(min(estimate, len(text)), 0, -1):
+        lines = textwrap.wrap(text, chars, break_on_hyphens=False)
+        if all(_text_width(line, size, bold) <= width * FIT for line in lines):
+            return lines
+    return list(text)
+
+
+def _wrap_hanging(text: str, first: float, rest: float, size: float, bold: bool = False) -> list[str]:
+    """Fill the first line to ``first`` inches, then wrap the remainder to the narrower hanging width."""
+    words = text.split(" ")  # ASCII spaces only: the non-breaking spaces inside '(n = x)' hold it together
+    taken = 1
+    while taken < len(words) and _text_width(" ".join(words[: taken + 1]), size, bold) <= first * FIT:
+        taken += 1
+    head = " ".join(words[:taken])
+    if _text_width(head, size, bold) > first * FIT:  # a single word wider than the box: let textwrap break it
+        return _wrap(text, rest, size, bold)
+    tail = " ".join(words[taken:])
+    return [head, *(_wrap(tail, rest, size, bold) if tail else [])]
+
+
+def _block(
+    specs: Sequence[tuple[str, int]],
+    width: float,
+    *,
+    align: str = "left",
+    size: float = FONT_PT,
+    bold: bool = False,
+) -> _Block:
+    """Wrap each (text, indent level) entry; wrapped continuation lines hang under their first line."""
+    inner = width - 2 * PAD_X
+    lines: list[tuple[str, float]] = []
+    for text, level in specs:
+        if align == "center":
+            lines.extend((part, 0.0) for part in _wrap(text, inner, size, bold))
+            continue
+        indent = level * INDENT
+        first, *rest = _wrap_hanging(text, inner - indent, inner - indent - HANG, size, bold)
+        lines.append((first, indent))
+        lines.extend((part, indent + HANG) for part in rest)
+    return _Block(lines, width, align, size, bold)
+
+
+def _n(count: int) -> str:
+    """'(n = 1,234)' with non-breaking spaces so wrapping never splits the count from its 'n ='."""
+    return f"(n\u00a0=\u00a0{count:,})"
+
+
+def _center(label: str, count: int, width: float = LEFT_W) -> _Block:
+    return _block([(label, 0), (_n(count), 0)], width, align="center")
+
+
+def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
+    identified = [(w["identified"], 0), (f"{w['databases']} {_n(sum(n for _, n in c.databases))}", 1)]
+    identified += [(f"{label} {_n(n)}", 2) for label, n in c.databases]
+    if c.registers is not None:
+        identified.append((f"{w['registers']} {_n(sum(n for _, n in c.registers))}", 1))
+        identified += [(f"{label} {_n(n)}", 2) for label, n in c.registers]
+    removed = [
+        (w["removed_before_screening"], 0),
+        (f"{w['duplicates']} {_n(c.duplicates)}", 1),
+        (f"{w['automation']} {_n(c.automation)}", 1),
+        *[(f"{label} {_n(n)}", 2) for label, n in c.automation_reasons],
+        (f"{w['other']} {_n(c.other)}", 1),
+    ]
+    reasons = [(w["excluded_full_text"], 0), *[(f"{label} {_n(n)}", 1) for label, n in c.excluded_full_text]]
+    rows: list[tuple[_Block, _Block | None]] = [
+        (_block(identified, LEFT_W), _block(removed, RIGHT_W)),
+        (
+            _center(w["screened"], c.screened),
+            _center(w["excluded_title_abstract"], c.excluded_title_abstract, RIGHT_W),
+        ),
+        (
+            _center(w["sought_for_retrieval"], c.sought_for_retrieval),
+            _center(w["not_retrieved"], c.not_retrieved, RIGHT_W),
+        ),
+        (_center(w["assessed_full_text"], c.assessed_full_text), _block(reasons, RIGHT_W)),
+        (_center(w["included"], c.included), None),
+    ]
+    phases = [("phase_identification", [0]), ("phase_screening", [1, 2, 3]), ("phase_included", [4])]
+    header = _block([(w["header"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT, bold=True)
+
+    heights = [max(left.height, right.height if right else 0.0) for left, right in rows]
+    for key, members in phases:  # a phase bar must be tall enough for its rotated label
+        need = _text_width(w[key], PHASE_PT, bold=True) + 2 * 0.12
+        span = sum(heights[i] for i in members) + ROW_GAP * (len(members) - 1)
+        if span < need:
+            for i in members:
+                heights[i] += (need - span) / len(members)
+    for (left, right), row_height in zip(rows, heights, strict=True):
+        for block in (left, right):  # boxes of similar size share the row height, as in the template
+            if block is not None and block.natural_height >= STRETCH * row_height:
+                block.min_height = row_height
+
+    width = 2 * MARGIN + PHASE_W + PHASE_GAP + LEFT_W + COL_GAP + RIGHT_W
+    height = 2 * MARGIN + header.height + HEADER_GAP + sum(heights) + ROW_GAP * (len(rows) - 1)
+    fig = new_figure(width, height)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+
+    phase_x = MARGIN
+    left_x = phase_x + PHASE_W + PHASE_GAP
+    right_x = left_x + LEFT_W + COL_GAP
+
+    top = height - MARGIN
+    _box(ax, header, left_x, top - header.height, HEADER_STYLE, rounded=True)
+    top -= header.height + HEADER_GAP
+
+    row_top: list[float] = []
+    row_mid: list[float] = []
+    for h in heights:
+        row_top.append(top)
+        row_mid.append(top - h / 2)
+        top -= h + ROW_GAP
+
+    for key, members in phases:
+        y_top = row_top[members[0]]
+        y_bottom = row_top[members[-1]] - heights[members[-1]]
+        ax.add_patch(
+            FancyBboxPatch(
+                (phase_x, y_bottom),
+                PHASE_W,
+                y_top - y_bottom,
+                boxstyle="round,pad=0,rounding_size=0.06",
+                **PHASE_STYLE,
+            )
+        )
+        ax.text(
+            phase_x + PHASE_W / 2,
+            (y_top + y_bottom) / 2,
+            w[key],
+            rotation=90,
+            ha="center",
+            va="center",
+            rotation_mode="anchor",
+            fontsize=PHASE_PT,
+            fontweight="bold",
+            family=FONT_FAMILY,
+        )
+
+    for i, (left, right) in enumerate(rows):
+        mid = row_mid[i]
+        _box(ax, left, left_x, mid - left.height / 2, BOX_STYLE)
+        if right is not None:
+            _box(ax, right, right_x, mid - right.height / 2, BOX_STYLE)
+            _arrow(ax, (left_x + LEFT_W, mid), (right_x, mid))
+        if i + 1 < len(rows):
+            below = rows[i + 1][0]
+            _arrow(
+                ax,
+                (left_x + LEFT_W / 2, mid - left.height / 2),
+                (left_x + LEFT_W / 2, row_mid[i + 1] + below.height / 2),
+            )
+    return fig
+
+
+def _box(
+    ax: Axes, block: _Block, x: float, y_bottom: float, style: dict[str, Any], rounded: bool = False
+) -> None:
+    """Draw the frame and the wrapped lines of one box whose lower left corner is (x, y_bottom)."""
+    if rounded:
+        patch = FancyBboxPatch(
+            (x, y_bottom), block.width, block.height, boxstyle="round,pad=0,rounding_size=0.06", **style
+        )
+    else:
+        patch = Rectangle((x, y_bottom), block.width, block.height, **style)
+    ax.add_patch(patch)
+    line_h = block.line_height
+    y_top = y_bottom + block.height - (block.height - block.natural_height) / 2
+    for i, (text, offset) in enumerate(block.lines):
+        y = y_top - PAD_Y - (i + 0.5) * line_h
+        if block.align == "center":
+            tx, ha = x + block.width / 2, "center"
+        else:
+            tx, ha = x + PAD_X + offset, "left"
+        ax.text(
+            tx,
+            y,
+            text,
+            ha=ha,
+            va="center_baseline",
+            fontsize=block.size,
+            fontweight="bold" if block.bold else "normal",
+            family=FONT_FAMILY,
+        )
+
+
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
+    ax.add_patch(FancyArrowPatch(start, end, shrinkA=0, shrinkB=0, **ARROW_STYLE))

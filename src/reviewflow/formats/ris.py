@@ -1,0 +1,137 @@
+"""RIS exports (Scopus, Embase, EndNote, Zotero, ...), parsed with rispy.
+
+rispy is given an identity mapping with every tag repeatable, so we receive the raw ``{tag: [values]}`` record
+and decide field mapping ourselves. A structural pass beforehand finds record boundaries with line numbers and
+refuses the inputs rispy would silently lose: a record with no ``ER`` at the end of the file, or text between
+records.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import rispy
+
+from reviewflow.errors import InputError
+from reviewflow.formats.base import ParsedRecord
+from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+_ALL_TAGS = [a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits]
+
+
+def looks_like_ris(text: str) -> bool:
+    """True when the first non-blank line is an RIS ``TY  -`` line."""
+    first = next((line for line in text.split("\n", 50) if line.strip()), "")
+    return bool(re.match(r"^TY  - ", first.lstrip("\ufeff")))
+
+
+def _record_starts(text: str, path: Path) -> list[int]:
+    """Line number of each record's ``TY`` line, after checking every record is closed by ``ER``."""
+    starts: list[int] = []
+    open_line: int | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _TAG.match(line)
+        tag = match.group(1) if match else None
+        if tag == "TY":
+            if open_line is not None:
+                raise InputError(
+                    f"record starting on line {open_line} has no 'ER  -' before the next 'TY  -'",
+                    file=path,
+                    line=number,
+                    field="ER",
+                    expected="each record to end with a line 'ER  - '",
+                )
+            open_line = number
+            starts.append(number)
+        elif tag == "ER":
+            if open_line is None:
+                raise InputError(
+                    "'ER  -' with no open record",
+                    file=path,
+                    line=number,
+                    field="ER",
+                    expected="'ER  -' only after a record that began with 'TY  -'",
+                )
+            open_line = None
+        elif open_line is None and line.strip():
+            raise InputError(
+                f"text outside any record: {line[:40]!r}",
+                file=path,
+                line=number,
+                expected="records that begin with 'TY  -' and end with 'ER  -'",
+            )
+    if open_line is not None:
+        raise InputError(
+            f"last record (starting on line {open_line}) is truncated: no 'ER  -' before the end of the file",
+            file=path,
+            line=open_line,
+            field="ER",
+            expected="the file to end with a complete record",
+        )
+    return starts
+
+
+def _first(record: dict[str, list[str]], *tags: str) -> str:
+    for tag in tags:
+        for value in record.get(tag, []):
+            if value.strip():
+                return value.strip()
+    return ""
+
+
+def _all(record: dict[str, list[str]], *tags: str) -> list[str]:
+    return [v.strip() for tag in tags for v in record.get(tag, []) if v.strip()]
+
+
+def _pages(record: dict[str, list[str]]) -> str:
+    start, end = _first(record, "SP"), _first(record, "EP")
+    if start and end and "-" not in start:
+        return normalise_pages(f"{start}-{end}")
+    return normalise_pages(start)
+
+
+def read_ris(path: Path, text: str) -> list[ParsedRecord]:
+    """Parse every record of an RIS file, keeping its position and starting line."""
+    starts = _record_starts(text, path)
+    parser = rispy.RisParser(
+        mapping={tag: tag for tag in _ALL_TAGS},
+        list_tags=_ALL_TAGS,
+        delimiter_tags_mapping={},
+        ignore=[],
+        newline="\n",
+    )
+    raw_records = parser.parse(text)
+    if len(raw_records) != len(starts):
+        raise InputError(
+            f"rispy read {len(raw_records)} records but the file has {len(starts)} 'TY  -' lines",
+            file=path,
+            expected="one record per 'TY  -' ... 'ER  -' block",
+        )
+    records = []
+    for position, (line, raw) in enumerate(zip(starts, raw_records, strict=True), start=1):
+        journal = _first(raw, "T2", "JF", "JO", "BT")
+        records.append(
+            ParsedRecord(
+                position=position,
+                line=line,
+                accession="",
+                title=_first(raw, "TI", "T1", "CT"),
+                authors=_all(raw, "AU", "A1"),
+                year=extract_year(_first(raw, "PY", "Y1", "DA")),
+                journal=journal,
+                journal_abbrev=_first(raw, "J2", "JA"),
+                volume=_first(raw, "VL"),
+                issue=_first(raw, "IS"),
+                pages=_pages(raw),
+                doi=normalise_doi(_first(raw, "DO")),
+                pmid="",
+                abstract=_first(raw, "AB", "N2"),
+                language=_first(raw, "LA"),
+                publication_types=_all(raw, "M3"),
+                keywords=_all(raw, "KW"),
+            )
+        )
+    return records

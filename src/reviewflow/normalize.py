@@ -1,0 +1,76 @@
+"""Normalisers shared by the readers and by deduplication.
+
+Readers keep what the database exported; these functions give the comparable forms (DOI without URL prefix,
+full page ranges, folded titles) so that the same study exported by two databases looks the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_doi(value: str) -> str:
+    """Lower-case DOI without resolver prefix; empty when the value is not DOI-shaped."""
+    doi = _DOI_PREFIX.sub("", (value or "").strip()).strip().rstrip(".").lower()
+    return doi if _DOI_SHAPE.match(doi) else ""
+
+
+def normalise_pages(value: str) -> str:
+    """Full page range: MEDLINE's abbreviated ``221-8`` becomes ``221-228``; other forms pass through trimmed."""
+    text = (value or "").strip().replace("\u2013", "-").replace("\u2014", "-")
+    match = re.fullmatch(r"([A-Za-z]?)(\d+)\s*-+\s*([A-Za-z]?)(\d+)", text)
+    if not match:
+        return text
+    prefix, first, prefix2, last = match.groups()
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return f"{prefix}{first}-{prefix2 or prefix}{last}"
+
+
+def extract_year(value: str) -> str:
+    """First plausible four-digit year in a date string (``2017 Nov 15`` -> ``2017``); empty if none."""
+    match = _YEAR.search(value or "")
+    return match.group(1) if match else ""
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII with accents removed: the base for every matching key."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+
+
+def title_key(title: str) -> str:
+    """Title reduced to letters and digits separated by single spaces, for exact-title matching."""
+    return _NON_ALNUM.sub(" ", fold(title)).strip()
+
+
+def short_author(name: str) -> str:
+    """``Surname Initials`` from MEDLINE (``Neilen AD``), RIS (``Neilen, Amanda D.`` / ``Neilen, A.D.``) forms."""
+    name = " ".join((name or "").split())
+    if not name:
+        return ""
+    if "," in name:
+        surname, _, given = name.partition(",")
+        initials = "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part and part[0].isalpha())
+        return f"{surname.strip()} {initials.upper()}".strip()
+    return name
+
+
+def surname(author: str) -> str:
+    """Surname of a ``Surname Initials`` author (everything before the last space-separated token)."""
+    parts = author.split()
+    if len(parts) >= 2 and parts[-1].isupper() and len(parts[-1]) <= 4:
+        return " ".join(parts[:-1])
+    return author
+
+
+def short_hash(*parts: str, length: int = 12) -> str:
+    """Stable hexadecimal digest of the parts joined by ``|``."""
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:length]

@@ -1,0 +1,96 @@
+"""Tables stage: the manuscript's tables as Markdown files, built from results/, plus the BibTeX of the
+included studies so each table row can cite its study."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reviewflow.bibliography import write_bibtex
+from reviewflow.report_figures import design_group_counts
+from reviewflow.tables import read_table
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#@$|~^])")
+
+
+def cell(text: str) -> str:
+    """Table cell text with Markdown specials escaped and line breaks flattened."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split())) if text else "NR"
+
+
+def pipe_table(header: list[str], rows: list[list[str]], caption: str, label: str,
+               align: list[str] | None = None) -> str:
+    """A pandoc pipe table with a caption and a cross-reference label."""
+    align = align or ["l"] * len(header)
+    rule = ["---:" if a == "r" else ":---" for a in align]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+
+
+def _design_rank(config: dict[str, Any]) -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for rank, group in enumerate(config["extraction"]["design_groups"].values()):
+        for design in group["designs"]:
+            ranks.setdefault(design, rank)
+    return ranks
+
+
+def included_studies_table(studies: pd.DataFrame, keys: dict[str, str], config: dict[str, Any]) -> str:
+    """One row per included study, grouped by design, then by year and label."""
+    designs = config["extraction"]["designs"]
+    ranks = _design_rank(config)
+    ordered = studies.assign(_rank=studies["design"].map(lambda d: ranks.get(d, len(ranks))))
+    ordered = ordered.sort_values(["_rank", "year", "study_label"], kind="mergesort")
+    rows = [
+        [f"{cell(s.study_label)} [@{keys[s.work_id]}]", cell(designs[s.design]), cell(s.condition),
+         cell(s.target_nerve), s.n_patients or "NR", cell(s.follow_up)]
+        for s in ordered.itertuples(index=False)
+    ]
+    return pipe_table(
+        ["Study", "Design", "Condition", "Target nerve", "Patients", "Follow-up"], rows,
+        "Included studies, by design. NR: not reported.", "tbl-included",
+        align=["l", "l", "l", "l", "r", "l"],
+    )
+
+
+def design_table(studies: pd.DataFrame, config: dict[str, Any]) -> str:
+    """Included studies per design group, ours beside the published review's counts."""
+    reference = config.get("published_reference") or {"design_groups": {}}
+    total = len(studies)
+    rows = []
+    for code, label, count in design_group_counts(studies["design"].tolist(), config):
+        share = f"{100 * count / total:.1f}" if total else "0.0"
+        published = reference["design_groups"].get(code)
+        rows.append([cell(label), str(count), share, "NR" if published is None else str(published)])
+    rows.append(["Total", str(total), "100.0" if total else "0.0", str(reference.get("included", "NR"))])
+    return pipe_table(["Design", "This review (n)", "This review (%)", "Published review (n)"], rows,
+                      "Included studies by design: this reconstruction and the published review.",
+                      "tbl-designs", align=["l", "r", "r", "r"])
+
+
+def exclusion_table(prisma: dict[str, Any]) -> str:
+    """Reasons for excluding reports at full text, and for exclusions at title/abstract."""
+    rows = [[cell(r["label"]), "Full text", str(r["count"])] for r in prisma["excluded_full_text"]]
+    rows += [[cell(r["label"]), "Title/abstract", str(r["count"])]
+             for r in prisma.get("excluded_title_abstract_reasons", [])]
+    rows += [[cell(r["label"]), "By rule, before screening", str(r["count"])]
+             for r in prisma["removed_before_screening"]["automation_reasons"]]
+    return pipe_table(["Reason", "Stage", "Works"], rows, "Reasons for exclusion, by stage.", "tbl-exclusions",
+                      align=["l", "l", "r"])
+
+
+def make_tables(config: dict[str, Any], studies_path: Path, prisma_path: Path, outdir: Path,
+                bibliography: Path) -> None:
+    """Write every manuscript table and the bibliography they cite."""
+    studies = read_table(studies_path)
+    prisma = json.loads(prisma_path.read_text(encoding="utf-8"))
+    keys = write_bibtex(studies, bibliography)
+    outdir.mkdir(parents=True, exist_ok=True)
+    (outdir / "included_studies.md").write_text(included_studies_table(studies, keys, config), encoding="utf-8")
+    (outdir / "designs.md").write_text(design_table(studies, config), encoding="utf-8")
+    (outdir / "exclusions.md").write_text(exclusion_table(prisma), encoding="utf-8")

@@ -1,0 +1,186 @@
+"""Screening stage: reviewers' decision files become each work's status at title/abstract and full text.
+
+Decisions are people's work and live in ``data/screening/*.csv``; this stage checks them (pandera schema plus
+the config's vocabularies), settles multiple reviewers (agreement, or a ``consensus`` row), and refuses to guess:
+a work that needs a decision and has none stops the build, with the works listed in
+``results/awaiting_screening.csv`` ready to be filled in.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reviewflow.errors import InputError
+from reviewflow.tables import read_table, validate, write_table
+
+log = logging.getLogger(__name__)
+
+STAGES = ("title_abstract", "full_text")
+DECISION_COLUMNS = ["work_id", "stage", "reviewer", "decision", "reason", "note"]
+SCREENING_COLUMNS = [
+    "work_id",
+    "title_abstract",
+    "title_abstract_reason",
+    "full_text",
+    "full_text_reason",
+    "final",
+]
+AWAITING_COLUMNS = ["work_id", "stage", "title", "first_author", "year", "journal", "doi", "pmid",
+                    "reviewer", "decision", "reason", "note"]
+CONSENSUS = "consensus"
+
+
+@dataclass
+class _Decision:
+    decision: str
+    reason: str
+    file: str
+    line: int
+
+
+def read_decisions(paths: list[Path], config: dict[str, Any]) -> pd.DataFrame:
+    """All decision rows, checked; adds ``file`` and ``line`` columns so later errors can point at the row."""
+    frames = []
+    reasons = config["screening"]["reasons"]
+    for path in sorted(paths):
+        frame = read_table(path, required=["work_id", "stage", "reviewer", "decision"])
+        for column in ("reason", "note"):
+            if column not in frame.columns:
+                frame[column] = ""
+        for column in DECISION_COLUMNS:
+            frame[column] = frame[column].str.strip()
+        frame = validate(frame[DECISION_COLUMNS], "screening_decisions", file=path, key_column="work_id")
+        for index, row in frame.iterrows():
+            line = int(index) + 2
+            allowed = config["screening"]["decisions"][row.stage]
+            if row.decision not in allowed:
+                raise InputError(
+                    f"unknown decision {row.decision!r} at stage {row.stage}",
+                    file=path, line=line, record=row.work_id, field="decision",
+                    expected=f"one of {', '.join(allowed)} (screening.decisions in config/review.yaml)",
+                )
+            if row.decision == "exclude" and row.reason not in reasons:
+                raise InputError(
+                    f"exclusion reason {row.reason!r} is not in the vocabulary" if row.reason
+                    else "an exclusion needs a reason",
+                    file=path, line=line, record=row.work_id, field="reason",
+                    expected=f"one of {', '.join(reasons)} (screening.reasons in config/review.yaml)",
+                )
+            if row.decision != "exclude" and row.reason:
+                raise InputError(
+                    f"reason {row.reason!r} given for a {row.decision!r} decision",
+                    file=path, line=line, record=row.work_id, field="reason",
+                    expected="an empty reason unless the decision is exclude (use the note column for comments)",
+                )
+        frame = frame.assign(file=path.as_posix(), line=[int(i) + 2 for i in frame.index])
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=[*DECISION_COLUMNS, "file", "line"])
+    combined = pd.concat(frames, ignore_index=True)
+    repeated = combined[combined.duplicated(["work_id", "stage", "reviewer"], keep=False)]
+    if not repeated.empty:
+        row = repeated.iloc[-1]
+        first = repeated.iloc[0]
+        raise InputError(
+            f"reviewer {row.reviewer!r} decided this work twice at {row.stage} (also {first.file}:{first.line})",
+            file=row.file, line=int(row.line), record=row.work_id, field="reviewer",
+            expected="one row per work, stage and reviewer",
+        )
+    return combined
+
+
+def _settle(rows: pd.DataFrame) -> _Decision:
+    """One decision for a work at a stage: the consensus row if any, else the reviewers' common decision."""
+    consensus = rows[rows["reviewer"] == CONSENSUS]
+    chosen = consensus if not consensus.empty else rows
+    outcomes = {(r.decision, r.reason) for r in chosen.itertuples()}
+    first = chosen.iloc[0]
+    if len(outcomes) > 1:
+        listing = ", ".join(f"{r.reviewer}: {r.decision} {r.reason}".strip() for r in chosen.itertuples())
+        raise InputError(
+            f"reviewers disagree ({listing})",
+            file=first.file, line=int(first.line), record=first.work_id, field="decision",
+            expected=f"agreement, or a row with reviewer '{CONSENSUS}' that settles it",
+        )
+    return _Decision(first.decision, first.reason, first.file, int(first.line))
+
+
+def resolve_screening(
+    works: pd.DataFrame,
+    auto_excluded: pd.DataFrame,
+    decisions: pd.DataFrame,
+    config: dict[str, Any],
+    awaiting_path: Path,
+) -> pd.DataFrame:
+    """Status of every work; writes the awaiting file (header only when nothing is missing) and stops if any
+    decision is missing."""
+    known = set(works["work_id"])
+    auto = dict(zip(auto_excluded["work_id"], auto_excluded["reason"], strict=True))
+    unknown = decisions[~decisions["work_id"].isin(known)]
+    if not unknown.empty:
+        row = unknown.iloc[0]
+        raise InputError(
+            f"decision for a work that does not exist ({len(unknown)} such row(s))",
+            file=row.file, line=int(row.line), record=row.work_id, field="work_id",
+            expected="a work_id listed in results/works.csv",
+            hint="a work id changes only when its records change; see results/dedup_pairs.csv",
+        )
+    ignored = decisions[decisions["work_id"].isin(auto)]
+    if not ignored.empty:
+        log.info("%d decision row(s) concern works excluded by rule before screening; not used", len(ignored))
+
+    settled: dict[tuple[str, str], _Decision] = {
+        key: _settle(group) for key, group in decisions.groupby(["work_id", "stage"], sort=True)
+    }
+    rows, awaiting = [], []
+    for work in works.itertuples(index=False):
+        status = {column: "" for column in SCREENING_COLUMNS} | {"work_id": work.work_id}
+        if work.work_id in auto:
+            status["final"] = "auto_excluded"
+            rows.append(status)
+            continue
+        first = settled.get((work.work_id, "title_abstract"))
+        second = settled.get((work.work_id, "full_text"))
+        if first is None:
+            awaiting.append((work, "title_abstract"))
+            continue
+        status["title_abstract"], status["title_abstract_reason"] = first.decision, first.reason
+        if first.decision == "exclude":
+            if second is not None:
+                raise InputError(
+                    "full-text decision for a work excluded at title/abstract",
+                    file=second.file, line=second.line, record=work.work_id, field="stage",
+                    expected="full-text decisions only for works included at title/abstract",
+                )
+            status["final"] = "excluded_title_abstract"
+        elif second is None:
+            awaiting.append((work, "full_text"))
+            continue
+        else:
+            status["full_text"], status["full_text_reason"] = second.decision, second.reason
+            status["final"] = {"include": "included", "exclude": "excluded_full_text",
+                               "not_retrieved": "not_retrieved"}[second.decision]
+        rows.append(status)
+
+    awaiting_frame = pd.DataFrame(
+        [{"work_id": w.work_id, "stage": stage, "title": w.title, "first_author": w.first_author,
+          "year": w.year, "journal": w.journal, "doi": w.doi, "pmid": w.pmid,
+          "reviewer": "", "decision": "", "reason": "", "note": ""} for w, stage in awaiting],
+        columns=AWAITING_COLUMNS,
+    )
+    write_table(awaiting_frame, awaiting_path, sort_by=["stage", "work_id"])
+    if awaiting:
+        stages = sorted({stage for _, stage in awaiting})
+        raise InputError(
+            f"{len(awaiting)} work(s) have no {' / '.join(stages)} decision yet",
+            file=awaiting_path,
+            expected="a decision for every work that reaches screening",
+            hint=(f"fill in reviewer, decision and reason in {awaiting_path} and save it as a new file in "
+                  "data/screening/ (or add the rows to an existing decision file), then run the build again"),
+        )
+    return pd.DataFrame(rows, columns=SCREENING_COLUMNS).sort_values("work_id", kind="mergesort")

@@ -1,0 +1,129 @@
+"""Synthesis stage: every number the manuscript quotes, computed once from the stage outputs.
+
+Each number carries a description, so ``results/numbers.json`` doubles as a glossary a co-author or editor can
+check; the manuscript reads the same values through ``manuscript/_variables.yml``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+import pandas as pd
+import yaml
+
+
+class Numbers:
+    """An ordered collection of named numbers with descriptions."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def add(self, name: str, value: Any, description: str) -> None:
+        if name in self.items:
+            raise ValueError(f"number {name!r} defined twice")
+        self.items[name] = {"value": value, "description": description}
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}" if whole else "0.0"
+
+
+def _flatten_prisma(numbers: Numbers, prisma: dict[str, Any]) -> None:
+    ident, removed = prisma["identification"], prisma["removed_before_screening"]
+    numbers.add("prisma.identified", ident["total"], "Records identified from all databases")
+    for db in ident["databases"]:
+        numbers.add(f"prisma.database.{db['id']}", db["records"], f"Records identified from {db['label']}")
+    numbers.add("prisma.databases", len(ident["databases"]), "Number of databases searched")
+    numbers.add("prisma.duplicates", removed["duplicates"], "Duplicate records removed")
+    numbers.add("prisma.unique", ident["total"] - removed["duplicates"], "Unique works after deduplication")
+    numbers.add("prisma.automation", removed["automation"], "Records excluded by rule before screening")
+    for reason in removed["automation_reasons"]:
+        numbers.add(f"prisma.automation_reason.{reason['reason']}", reason["count"],
+                    f"Records excluded by rule: {reason['label']}")
+    numbers.add("prisma.screened", prisma["screened"], "Records screened on title and abstract")
+    numbers.add("prisma.excluded_title_abstract", prisma["excluded_title_abstract"],
+                "Records excluded at title/abstract screening")
+    numbers.add("prisma.sought", prisma["sought_for_retrieval"], "Reports sought for retrieval")
+    numbers.add("prisma.not_retrieved", prisma["not_retrieved"], "Reports not retrieved")
+    numbers.add("prisma.assessed", prisma["assessed_full_text"], "Reports assessed for eligibility")
+    numbers.add("prisma.excluded_full_text", prisma["excluded_full_text_total"], "Reports excluded at full text")
+    for reason in prisma["excluded_full_text"]:
+        numbers.add(f"prisma.full_text_reason.{reason['reason']}", reason["count"],
+                    f"Reports excluded at full text: {reason['label']}")
+    numbers.add("prisma.included", prisma["included"], "Studies included in the review")
+
+
+def _study_numbers(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:
+    total = len(studies)
+    designs = config["extraction"]["designs"]
+    for code in designs:
+        numbers.add(f"design.{code}", int((studies["design"] == code).sum()), f"Included studies: {designs[code]}")
+    groups = config["extraction"]["design_groups"]
+    for code, group in groups.items():
+        count = int(studies["design"].isin(group["designs"]).sum())
+        numbers.add(f"group.{code}.n", count, f"Included studies: {group['label']}")
+        numbers.add(f"group.{code}.pct", _pct(count, total), f"Percent of included studies: {group['label']}")
+    sizes = [int(v) for v in studies["n_patients"] if v]
+    numbers.add("patients.studies_reporting", len(sizes), "Included studies reporting the number of patients")
+    numbers.add("patients.total", sum(sizes), "Patients treated, summed over studies reporting it")
+    numbers.add("patients.median", f"{statistics.median(sizes):g}" if sizes else "NA",
+                "Median number of patients per study")
+    numbers.add("patients.max", max(sizes) if sizes else 0, "Largest study, patients")
+    rct = studies[studies["design"] == "rct"]
+    numbers.add("patients.rct_total", sum(int(v) for v in rct["n_patients"] if v),
+                "Patients in the randomised controlled trials")
+    years = sorted(int(y) for y in studies["year"] if y)
+    numbers.add("studies.first_year", years[0] if years else "NA", "Earliest publication year among included")
+    numbers.add("studies.last_year", years[-1] if years else "NA", "Latest publication year among included")
+    paired = studies[(studies["pain_baseline"] != "") & (studies["pain_followup"] != "")]
+    drops = [float(b) - float(f) for b, f in zip(paired["pain_baseline"], paired["pain_followup"], strict=True)]
+    numbers.add("pain.studies_with_change", len(drops), "Studies reporting numeric pain before and after")
+    numbers.add("pain.median_reduction", f"{statistics.median(drops):.1f}" if drops else "NA",
+                "Median reduction in pain score (points on the study's scale)")
+    numbers.add("pain.significant_yes", int((studies["significant"] == "yes").sum()),
+                "Studies reporting a statistically significant improvement")
+    for category, count in studies["pain_category"].replace("", "unspecified").value_counts().sort_index().items():
+        numbers.add(f"category.{category}", int(count), f"Included studies in pain category {category}")
+    guidance = studies["guidance"].replace("", "not_reported").value_counts().sort_index()
+    for method, count in guidance.items():
+        numbers.add(f"guidance.{method}", int(count), f"Included studies using guidance: {method}")
+
+
+def _published(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:
+    reference = config.get("published_reference")
+    if not reference:
+        return
+    numbers.add("published.included", reference["included"], "Included studies in the published review")
+    numbers.add("published.difference", reference["included"] - len(studies),
+                "Published included studies minus ours")
+    groups = config["extraction"]["design_groups"]
+    for code, count in reference["design_groups"].items():
+        numbers.add(f"published.group.{code}", count, f"Published review: {groups[code]['label']}")
+
+
+def compute_numbers(prisma: dict[str, Any], studies: pd.DataFrame, config: dict[str, Any]) -> dict[str, Any]:
+    """All manuscript numbers as ``{name: {value, description}}``."""
+    numbers = Numbers()
+    first, last = config["eligibility"]["years"]
+    numbers.add("protocol.first_year", first, "First publication year searched")
+    numbers.add("protocol.last_year", last, "Last publication year searched")
+    _flatten_prisma(numbers, prisma)
+    _study_numbers(numbers, studies, config)
+    _published(numbers, studies, config)
+    return numbers.items
+
+
+def variables_yaml(numbers: dict[str, dict[str, Any]]) -> str:
+    """Nested YAML for Quarto's ``{{< var a.b >}}`` from the dotted number names."""
+    tree: dict[str, Any] = {}
+    for name, item in sorted(numbers.items()):
+        node = tree
+        *parents, leaf = name.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"number {name!r} clashes with a shorter name")
+        node[leaf] = item["value"]
+    header = "# Generated by `reviewflow numbers` from results/numbers.json. Do not edit.\n"
+    return header + yaml.safe_dump(tree, sort_keys=True, allow_unicode=True, default_flow_style=False)

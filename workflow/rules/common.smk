@@ -1,0 +1,20 @@
+import glob
+import sys
+
+# Every rule runs the package with the interpreter that runs Snakemake, so the workflow uses the installed,
+# pinned reviewflow whatever is on PATH.
+REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
+CONFIG_FILE = "config/review.yaml"
+
+
+def export_files(wildcards=None):
+    """Every raw export named by the config, so a new or changed export re-runs the import."""
+    files = set()
+    for spec in config["databases"].values():
+        for pattern in spec["exports"]:
+            files.update(p for p in glob.glob(pattern) if not p.endswith("README.md"))
+    return sorted(files)
+
+
+def decision_files(wildcards=None):
+    return sorted(glob.glob("data/screening/*.csv"))

@@ -1,0 +1,12 @@
+rule import_records:
+    """Read every raw export into one records table; the report counts records per file and database."""
+    input:
+        exports=export_files,
+        config=CONFIG_FILE,
+    output:
+        records="results/records.csv",
+        report="results/import_report.json",
+    log:
+        "logs/import.log",
+    shell:
+        "{REVIEWFLOW} --log {log} import --config {input.config} --records {output.records} --report {output.report}"

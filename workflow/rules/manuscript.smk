@@ -1,0 +1,17 @@
+rule manuscript:
+    """Render manuscript/index.qmd to PDF: quarto when installed, otherwise pandoc 3 -> Typst."""
+    input:
+        source="manuscript/index.qmd",
+        project="manuscript/_quarto.yml",
+        variables="manuscript/_variables.yml",
+        bibliography="manuscript/references.bib",
+        figures=rules.figures.output,
+        tables=rules.tables.output.tables,
+        config=CONFIG_FILE,
+    output:
+        pdf="results/manuscript/review.pdf",
+    log:
+        "logs/manuscript.log",
+    shell:
+        "{REVIEWFLOW} --log {log} render --config {input.config} --manuscript manuscript"
+        " --variables {input.variables} --bibliography {input.bibliography} --out {output.pdf}"

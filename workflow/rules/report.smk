@@ -1,0 +1,33 @@
+FIGURES = ["prisma_flow", "design_breakdown", "reproduction"]
+TABLES = ["included_studies", "designs", "exclusions"]
+
+
+rule figures:
+    """PRISMA 2020 flow diagram and the review's plots, as PNG, PDF and SVG without timestamps."""
+    input:
+        prisma="results/prisma.json",
+        studies="results/studies.csv",
+        config=CONFIG_FILE,
+    output:
+        expand("results/figures/{name}.{ext}", name=FIGURES, ext=["png", "pdf", "svg"]),
+    log:
+        "logs/figures.log",
+    shell:
+        "{REVIEWFLOW} --log {log} figures --config {input.config} --prisma {input.prisma}"
+        " --studies {input.studies} --outdir results/figures"
+
+
+rule tables:
+    """The manuscript's tables (Markdown) and the BibTeX of the included studies."""
+    input:
+        studies="results/studies.csv",
+        prisma="results/prisma.json",
+        config=CONFIG_FILE,
+    output:
+        tables=expand("results/tables/{name}.md", name=TABLES),
+        bibliography="manuscript/references.bib",
+    log:
+        "logs/tables.log",
+    shell:
+        "{REVIEWFLOW} --log {log} tables --config {input.config} --studies {input.studies}"
+        " --prisma {input.prisma} --outdir results/tables --bibliography {output.bibliography}"

@@ -1,0 +1,29 @@
+rule eligibility:
+    """Exclude by rule what a rule can decide: publication years and language from the config."""
+    input:
+        works="results/works.csv",
+        config=CONFIG_FILE,
+    output:
+        "results/auto_excluded.csv",
+    log:
+        "logs/eligibility.log",
+    shell:
+        "{REVIEWFLOW} --log {log} eligibility --config {input.config} --works {input.works} --out {output}"
+
+
+rule screening:
+    """Check the reviewers' decision files; a work with no decision stops the build and is listed in
+    results/awaiting_screening.csv."""
+    input:
+        works="results/works.csv",
+        auto_excluded="results/auto_excluded.csv",
+        decisions=decision_files,
+        config=CONFIG_FILE,
+    output:
+        "results/screening.csv",
+    log:
+        "logs/screening.log",
+    shell:
+        "{REVIEWFLOW} --log {log} screen --config {input.config} --works {input.works}"
+        " --auto-excluded {input.auto_excluded} --decisions data/screening --out {output}"
+        " --awaiting results/awaiting_screening.csv"

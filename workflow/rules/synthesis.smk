@@ -1,0 +1,20 @@
+rule synthesis:
+    """PRISMA 2020 counts (asserted to balance) and every number the manuscript quotes."""
+    input:
+        report="results/import_report.json",
+        works="results/works.csv",
+        auto_excluded="results/auto_excluded.csv",
+        screening="results/screening.csv",
+        studies="results/studies.csv",
+        config=CONFIG_FILE,
+    output:
+        prisma="results/prisma.json",
+        numbers="results/numbers.json",
+        variables="manuscript/_variables.yml",
+    log:
+        "logs/synthesis.log",
+    shell:
+        "{REVIEWFLOW} --log {log} synthesise --config {input.config} --import-report {input.report}"
+        " --works {input.works} --auto-excluded {input.auto_excluded} --screening {input.screening}"
+        " --studies {input.studies} --prisma {output.prisma} --numbers {output.numbers}"
+        " --variables {output.variables}"
