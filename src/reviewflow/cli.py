@@ -31,8 +31,6 @@ def cmd_import(args: argparse.Namespace) -> None:
     records, report = import_exports(_config(args), Path.cwd())
     write_table(records, Path(args.records), sort_by=["database", "source_file", "source_position"])
     write_json(report, Path(args.report))
-    for entry in report["files"]:
-        log.info("%s: %s, %d records", entry["file"], entry["format"], entry["records"])
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:

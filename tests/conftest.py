@@ -1,0 +1,126 @@
+"""Shared test helpers: where ../shared is, and a tiny but complete review project built in a temp folder."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+FIXTURES = SHARED / "fixtures" / "exports"
+
+
+def shared_fixture(relative: str) -> Path:
+    """Path of a real export under ../shared/fixtures/exports; skips the test when ../shared is absent."""
+    path = FIXTURES / relative
+    if not path.exists():
+        pytest.skip(f"real export fixtures not available: {path} (../shared sits beside the checkout in CI)")
+    return path
+
+
+MEDLINE_TEXT = textwrap.dedent(
+    """\
+    PMID- 30000001
+    OWN - NLM
+    STAT- MEDLINE
+    DP  - 2015 Mar
+    TI  - Ultrasound-guided cryoneurolysis of the suprascapular nerve for chronic
+          shoulder pain: a case series.
+    PG  - 221-8
+    LID - 10.1000/ABC.2015.1 [doi]
+    AB  - We treated three patients.
+    AU  - Smith AB
+    AU  - Jones C
+    LA  - eng
+    PT  - Journal Article
+    TA  - Pain Med
+    JT  - Pain medicine
+
+    PMID- 30000002
+    OWN - NLM
+    DP  - 2008
+    TI  - Cryoanalgesia in 1990s practice.
+    AU  - Old A
+    LA  - eng
+    PT  - Review
+
+    PMID- 30000003
+    DP  - 2019
+    TI  - Cryoneurolyse bei chronischen Schmerzen.
+    AU  - Meyer K
+    LA  - ger
+    PT  - Journal Article
+
+    PMID- 30000004
+    DP  - 2020
+    TI  - Cryoneurolysis for knee pain: a randomized trial.
+    AU  - Brown D
+    LA  - eng
+    PT  - Randomized Controlled Trial
+
+    """
+)
+
+RIS_TEXT = textwrap.dedent(
+    """\
+    TY  - JOUR
+    TI  - Ultrasound-guided cryoneurolysis of the suprascapular nerve for chronic shoulder pain: A case series
+    T2  - Pain Medicine
+    PY  - 2015
+    SP  - 221
+    EP  - 228
+    DO  - https://doi.org/10.1000/abc.2015.1
+    AU  - Smith, A.B.
+    AU  - Jones, C.
+    LA  - English
+    DB  - Scopus
+    ER  - 
+
+    TY  - JOUR
+    TI  - Cryoneurolysis for phantom limb pain: a retrospective study
+    T2  - Journal of Pain Research
+    PY  - 2021
+    AU  - Green, E.
+    LA  - English
+    DB  - Scopus
+    ER  - 
+
+    TY  - JOUR
+    TI  - Cryoablation of intercostal nerves during thoracotomy
+    T2  - Annals of Thoracic Surgery
+    PY  - 2018
+    AU  - White, F.
+    LA  - English
+    DB  - Scopus
+    ER  - 
+
+    """
+)
+
+CONFIG_TEXT = (PROJECT / "config" / "review.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A project folder with two small exports and the shipped config (screening/extraction left empty)."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "review.yaml").write_text(CONFIG_TEXT, encoding="utf-8")
+    for database, name, text in (("pubmed", "pubmed.txt", MEDLINE_TEXT), ("scopus", "scopus.ris", RIS_TEXT)):
+        folder = tmp_path / "data" / "raw" / database
+        folder.mkdir(parents=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    (tmp_path / "data" / "screening").mkdir(parents=True)
+    (tmp_path / "data" / "extraction").mkdir(parents=True)
+    return tmp_path
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the whole project (code excluded) for end-to-end workflow tests."""
+    target = tmp_path / "project"
+    ignore = shutil.ignore_patterns(".venv", ".git", ".snakemake", "__pycache__", "logs", "*.egg-info")
+    shutil.copytree(PROJECT, target, ignore=ignore)
+    return target

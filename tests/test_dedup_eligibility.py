@@ -1,0 +1,81 @@
+"""Dedup (exact passes, stable work ids, audit pairs) and rule-based eligibility on small inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from reviewflow.config import load_config
+from reviewflow.dedup import deduplicate, work_id_for
+from reviewflow.eligibility import apply_eligibility, languages_of
+from reviewflow.importing import import_exports
+from tests.conftest import RIS_TEXT
+
+
+def _pipeline(project: Path):
+    config = load_config(project / "config" / "review.yaml")
+    records, _ = import_exports(config, project)
+    return config, records, deduplicate(records, config)
+
+
+def test_same_doi_across_databases_is_one_work_anchored_on_pubmed(mini_project: Path) -> None:
+    _, records, result = _pipeline(mini_project)
+    assert len(result.works) == len(records) - 1
+    merged = result.works[result.works["n_members"] == 2].iloc[0]
+    assert merged["anchor_record_id"] == "pubmed:30000001"
+    assert merged["work_id"] == work_id_for("pubmed:30000001")
+    assert merged["databases"] == "pubmed; scopus"
+    pair = result.pairs.iloc[0]
+    assert pair["record_id_a"] == "pubmed:30000001" and pair["record_id_b"].startswith("scopus:h")
+    assert pair["rule"] == "doi+title_year" and pair["verdict"] == "duplicate"
+
+
+def test_every_record_belongs_to_exactly_one_work(mini_project: Path) -> None:
+    _, records, result = _pipeline(mini_project)
+    members = [m for cell in result.works["member_record_ids"] for m in cell.split("; ")]
+    assert sorted(members) == sorted(records["record_id"])
+    assert result.works["n_members"].sum() == len(records)
+
+
+def test_work_ids_are_stable_when_a_new_export_arrives(mini_project: Path) -> None:
+    _, _, before = _pipeline(mini_project)
+    extra = RIS_TEXT.replace("Cryoneurolysis for phantom", "Cryoneurolysis for occipital").split("\n\n")[1]
+    (mini_project / "data/raw/scopus/update.ris").write_text(extra + "\n", encoding="utf-8")
+    _, _, after = _pipeline(mini_project)
+    assert set(before.works["work_id"]) < set(after.works["work_id"])
+    assert len(after.works) == len(before.works) + 1
+
+
+def test_same_title_different_year_or_doi_is_not_merged() -> None:
+    config = load_config(Path(__file__).resolve().parents[1] / "config" / "review.yaml")
+    base = {c: "" for c in ["title", "authors", "first_author", "year", "journal", "journal_abbrev", "volume",
+                            "issue", "pages", "doi", "pmid", "abstract", "language", "publication_types",
+                            "keywords"]}
+    rows = [
+        base | {"record_id": "scopus:ha", "database": "scopus", "title": "Annual report", "year": "2019"},
+        base | {"record_id": "scopus:hb", "database": "scopus", "title": "Annual report", "year": "2020"},
+        base | {"record_id": "scopus:hc", "database": "scopus", "title": "Erratum", "year": "2020",
+                "doi": "10.1/a"},
+        base | {"record_id": "scopus:hd", "database": "scopus", "title": "Erratum", "year": "2020",
+                "doi": "10.1/b"},
+        base | {"record_id": "scopus:he", "database": "scopus", "title": "", "year": ""},
+        base | {"record_id": "scopus:hf", "database": "scopus", "title": "", "year": ""},
+    ]
+    result = deduplicate(pd.DataFrame(rows), config)
+    assert len(result.works) == 6 and result.pairs.empty
+
+
+def test_eligibility_excludes_only_on_evidence(mini_project: Path) -> None:
+    config, _, result = _pipeline(mini_project)
+    excluded = apply_eligibility(result.works, config)
+    by_reason = dict(zip(excluded["reason"], excluded["detail"], strict=True))
+    assert by_reason == {"outside_dates": "year 2008, outside 2010-2024", "non_english": "language ger"}
+    works = result.works.assign(year="", language="")
+    assert apply_eligibility(works, config).empty
+
+
+def test_language_codes_and_names_agree() -> None:
+    assert languages_of("eng") == ["english"]
+    assert languages_of("English; French") == ["english", "french"]
+    assert languages_of("English (Italian summary)") == ["english"]
