@@ -77,7 +77,7 @@ RIS_TEXT = textwrap.dedent(
     AU  - Jones, C.
     LA  - English
     DB  - Scopus
-    ER  - 
+    ER  -
 
     TY  - JOUR
     TI  - Cryoneurolysis for phantom limb pain: a retrospective study
@@ -86,7 +86,7 @@ RIS_TEXT = textwrap.dedent(
     AU  - Green, E.
     LA  - English
     DB  - Scopus
-    ER  - 
+    ER  -
 
     TY  - JOUR
     TI  - Cryoablation of intercostal nerves during thoracotomy
@@ -95,10 +95,10 @@ RIS_TEXT = textwrap.dedent(
     AU  - White, F.
     LA  - English
     DB  - Scopus
-    ER  - 
+    ER  -
 
     """
-)
+).replace("ER  -\n", "ER  - \n")  # Scopus writes a space after the ER tag
 
 CONFIG_TEXT = (PROJECT / "config" / "review.yaml").read_text(encoding="utf-8")
 

@@ -72,7 +72,9 @@ def _record_id(database: str, record: ParsedRecord) -> str:
     if record.accession:
         return f"{database}:{record.accession}"
     first = surname(short_author(record.authors[0])) if record.authors else ""
-    return f"{database}:h" + short_hash(database, title_key(record.title), record.year, title_key(first))
+    identity = (title_key(record.title), record.year, title_key(first), title_key(record.journal or
+                record.journal_abbrev), record.volume, record.pages)
+    return f"{database}:h" + short_hash(database, *identity)
 
 
 def _row(database: str, source: str, fmt: str, record: ParsedRecord) -> dict[str, Any]:

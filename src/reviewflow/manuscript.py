@@ -1,11 +1,11 @@
 """Render the Quarto manuscript to a deterministic PDF, with Quarto when installed and without it otherwise.
 
-Every number in the prose must come from ``results/numbers.json`` (through the generated ``_variables.yml`` and
-``{{< var name >}}`` shortcodes), so the manuscript cannot drift from the analysis. ``lint_numbers`` enforces that
-on the source text. Without Quarto the package does Quarto's share of the work itself: it expands the ``var`` and
-``include`` shortcodes, numbers figure and table cross-references, converts with pandoc (citeproc) to Typst and
-compiles the PDF with the ``typst`` Python package, pinning fonts and timestamps so two renders of the same inputs
-are byte-identical.
+Every number in the prose must come from ``results/numbers.json`` (through the generated ``_variables.yml``
+and ``{{< var name >}}`` shortcodes), so the manuscript cannot drift from the analysis; ``lint_numbers``
+enforces that on the source text. Without Quarto the package does Quarto's share of the work itself: it
+expands the ``var`` and ``include`` shortcodes, numbers figure and table cross-references, converts with
+pandoc (citeproc) to Typst and compiles the PDF with the ``typst`` Python package, pinning fonts and
+timestamps so two renders of the same inputs are byte-identical.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ from reviewflow.errors import InputError
 
 log = logging.getLogger(__name__)
 
-# Quarto's shortcode syntax; a doubled outer brace (``{{{< var x >}}}``) is Quarto's escape for a literal shortcode.
-_SHORTCODE = re.compile(r"(?P<open>\{?)\{\{<\s*(?P<name>[A-Za-z][\w-]*)(?P<args>.*?)>\}\}(?P<close>\}?)", re.S)
+# Quarto's shortcode syntax; a doubled outer brace (``{{{< var x >}}}``) escapes a literal shortcode.
+_SHORTCODE = re.compile(
+    r"(?P<open>\{?)\{\{<\s*(?P<name>[A-Za-z][\w-]*)(?P<args>.*?)>\}\}(?P<close>\}?)", re.S
+)
 # Pandoc's citation key: starts with a word character, may contain internal punctuation, ends with one.
 _KEY = r"\w(?:[\w:.#$%&+?<>~/-]*\w)?"
 # Quarto cross-reference labels this renderer numbers itself (pandoc has no cross-referencing).
@@ -43,7 +45,8 @@ _PROSE_FIELDS = ("title", "subtitle", "abstract")
 # Settings taken from _quarto.yml / ``format: typst:`` that the pandoc Typst template understands.
 _TEMPLATE_KEYS = (
     "bibliography", "csl", "lang", "region", "number-sections", "section-numbering", "toc", "toc-depth",
-    "papersize", "fontsize", "margin", "mainfont", "columns", "linestretch", "abstract-title", "page-numbering",
+    "papersize", "fontsize", "margin", "mainfont", "columns", "linestretch", "abstract-title",
+    "page-numbering",
 )
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE_OPEN = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -51,11 +54,11 @@ _DIV_OPEN = re.compile(r"^(?P<colons>:{3,})[ \t]*(?P<spec>\S.*?)[ \t]*:*[ \t]*$"
 _DIV_CLOSE = re.compile(r"^:{3,}[ \t]*$")
 
 
-# --------------------------------------------------------------------------------------------------- variables
+# ------------------------------------------------------------------------------------------ variables
 
 
 class _YamlFloat(float):
-    """A float that remembers how it was written in YAML, so ``1.50`` is rendered as ``1.50`` and not ``1.5``."""
+    """A float that remembers its YAML spelling, so ``1.50`` is rendered as ``1.50`` and not ``1.5``."""
 
     text: str
 
@@ -83,7 +86,7 @@ def load_variables(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("variables file not found", file=path,
-                         hint="it is generated from results/numbers.json; run the numbers step first") from None
+                         hint="it is generated from results/numbers.json; run the numbers step") from None
     try:
         data = yaml.load(text, Loader=_VariablesLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -141,7 +144,7 @@ def _format_value(value: Any) -> str | None:
     return str(value)
 
 
-# --------------------------------------------------------------------------------------------------- shortcodes
+# ------------------------------------------------------------------------------------------ shortcodes
 
 
 def _line_at(text: str, pos: int) -> int:
@@ -162,8 +165,9 @@ def _strip_quotes(arg: str) -> str:
 def expand_shortcodes(text: str, variables: dict, base_dir: Path, source: Path) -> str:
     """Replace ``{{< var a.b >}}`` and ``{{< include path >}}`` the way Quarto does, failing loudly.
 
-    Include paths are relative to ``base_dir`` (inside an included file: relative to that file's folder); included
-    text is expanded in turn. Other shortcodes are left for the renderer; ``{{{< x >}}}`` becomes ``{{< x >}}``.
+    Include paths are relative to ``base_dir`` (inside an included file: relative to that file's folder);
+    included text is expanded in turn. Other shortcodes are left for the renderer; ``{{{< x >}}}`` (Quarto's
+    escape) becomes ``{{< x >}}``.
     """
     source = Path(source)
     return _expand(_normalise_newlines(text), variables, Path(base_dir), source, [_resolved(source)])
@@ -202,7 +206,7 @@ def _var_value(name: str, variables: dict, source: Path, line: int) -> str:
     if not found:
         close = difflib.get_close_matches(name, _flatten_names(variables), n=3)
         raise InputError(f"unknown variable '{name}' in {{{{< var {name} >}}}}", file=source, line=line,
-                         field=name, expected="a name defined in _variables.yml (generated from numbers.json)",
+                         field=name, expected="a name in _variables.yml (generated from numbers.json)",
                          hint=f"did you mean {', '.join(close)}?" if close else None)
     text = _format_value(value)
     if text is None:
@@ -229,7 +233,7 @@ def _include(arg: str, variables: dict, base_dir: Path, source: Path, line: int,
     return _expand(content, variables, target.parent, target, [*stack, resolved])
 
 
-# --------------------------------------------------------------------------------------------------- number lint
+# ------------------------------------------------------------------------------------------ number lint
 
 
 def _fence_spans(text: str) -> list[tuple[int, int]]:
@@ -355,9 +359,10 @@ def _lint_mask(text: str, allow: list[str]) -> bytearray:
 def lint_numbers(text: str, source: Path, allow: list[str]) -> None:
     """Fail when the prose holds a digit that was typed by hand instead of coming from a ``var`` shortcode.
 
-    Runs on the source text, before expansion. Code, shortcodes, citation keys and locators, cross-reference labels,
-    link and figure targets, attributes, URLs, HTML comments and tags, list markers and the front matter (except
-    title, subtitle and abstract) are not prose; ``allow`` lists literal phrases (e.g. "PRISMA 2020") that may stay.
+    Runs on the source text, before expansion. Code, shortcodes, citation keys and locators, cross-reference
+    labels, link and figure targets, attributes, URLs, HTML comments and tags, list markers and the front
+    matter (except title, subtitle and abstract) are not prose; ``allow`` lists literal phrases (e.g.
+    "PRISMA 2020") that may stay.
     """
     text = _normalise_newlines(text)
     prose = _lint_mask(text, list(allow))
@@ -371,13 +376,14 @@ def lint_numbers(text: str, source: Path, allow: list[str]) -> None:
         hits.append((line, first - line_starts[line - 1] + 1, m.group(0)))
     if hits:
         where = ", ".join(f"{line}:{col} '{token}'" for line, col, token in hits)
-        raise InputError(f"{len(hits)} hand-typed number(s) in the manuscript text at {where}", file=Path(source),
-                         line=hits[0][0], expected="numbers only through {{< var name >}} shortcodes",
+        raise InputError(f"{len(hits)} hand-typed number(s) in the manuscript text at {where}",
+                         file=Path(source), line=hits[0][0],
+                         expected="numbers only through {{< var name >}} shortcodes",
                          hint="add the number to results/numbers.json and write {{< var name >}}, or add the "
                               "literal phrase to the manuscript number allow-list")
 
 
-# --------------------------------------------------------------------------------------------------- rendering
+# ------------------------------------------------------------------------------------------ rendering
 
 
 def render_pdf(manuscript_dir: Path, variables_file: Path, out_pdf: Path, bibliography: Path | None, *,
@@ -428,7 +434,7 @@ def _concrete_date(value: Any) -> dt.date | None:
 
 
 def _pdf_timestamp(meta: dict) -> tuple[int, bool]:
-    """(creation timestamp, whether it is real): SOURCE_DATE_EPOCH, else the manuscript date, else none at all."""
+    """(creation timestamp, whether real): SOURCE_DATE_EPOCH, else the manuscript date, else none at all."""
     epoch = _source_date_epoch()
     if epoch is not None:
         return epoch, True
@@ -482,7 +488,7 @@ def _author_name(name: Any) -> str:
 
 
 def _normalise_authors(authors: Any) -> list:
-    """Quarto's author forms (string, list, dicts with ``affiliations``) as pandoc's Typst template expects."""
+    """Quarto's author forms (string, list, dicts with ``affiliations``) as pandoc's Typst template wants."""
     if authors is None:
         return []
     if not isinstance(authors, list):
@@ -511,7 +517,8 @@ def _resolve_paths(value: Any, base: Path, field: str, file: Path) -> list[Path]
         path = Path(str(item))
         path = path if path.is_absolute() else base / path
         if not path.is_file():
-            raise InputError(f"{field} file '{item}' not found", file=file, field=field, expected=f"a file at {path}")
+            raise InputError(f"{field} file '{item}' not found", file=file, field=field,
+                             expected=f"a file at {path}")
         paths.append(path.resolve())
     return paths
 
@@ -567,7 +574,7 @@ def _prepare_metadata(meta: dict, manuscript_dir: Path, index: Path, bibliograph
 def _check_executable_cells(body: str, index: Path) -> None:
     for m in re.finditer(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*\{[ \t]*([A-Za-z][\w-]*)[^}\n]*\}", body, re.M):
         raise InputError(f"executable code cell '{{{m.group(1)}}}' needs Quarto to run", file=index,
-                         expected="numbers via {{< var >}}, tables via {{< include >}}, figures as image files",
+                         expected="numbers via {{< var >}}, tables via {{< include >}}, figures as files",
                          hint="install Quarto, or move the computation into the workflow")
 
 
@@ -596,7 +603,7 @@ def _div_blocks(body: str) -> list[tuple[int, int, str]]:
 
 
 def _format_matches(spec: str) -> bool | None:
-    """Whether a ``.content-visible``/``.content-hidden`` div is shown in PDF output; None for ordinary divs."""
+    """Whether a ``.content-visible``/``.content-hidden`` div shows in PDF output; None for other divs."""
     visible = ".content-visible" in spec
     hidden = ".content-hidden" in spec
     if not (visible or hidden):
@@ -646,8 +653,9 @@ def _other_shortcodes(body: str, index: Path) -> str:
             return m.group(0)
         if m.group("name") == "pagebreak":
             return m.group("open") + "\n```{=typst}\n#pagebreak()\n```\n" + m.group("close")
-        raise InputError(f"shortcode '{{{{< {m.group('name')} >}}}}' is not supported without Quarto", file=index,
-                         expected="var, include or pagebreak", hint="install Quarto or remove the shortcode")
+        raise InputError(f"shortcode '{{{{< {m.group('name')} >}}}}' is not supported without Quarto",
+                         file=index, expected="var, include or pagebreak",
+                         hint="install Quarto or remove the shortcode")
 
     return _replace_outside_code(body, _SHORTCODE, repl)
 
@@ -706,10 +714,11 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def _number_crossrefs(body: str, index: Path, source: str) -> str:
-    """Number ``#fig-``/``#tbl-`` labels in order of appearance, caption them and resolve ``@fig-x`` references.
+    """Number ``#fig-``/``#tbl-`` labels in order of appearance, caption them, resolve ``@fig-x`` references.
 
-    Pandoc has no cross-referencing and Typst's own counter would also number unlabelled figures, so captions get
-    an explicit "Figure N: " prefix (Typst figure numbering is switched off) and references become plain text.
+    Pandoc has no cross-referencing and Typst's own counter would also number unlabelled figures, so captions
+    get an explicit "Figure N: " prefix (Typst figure numbering is switched off) and references become plain
+    text, as Quarto renders them.
     """
     defs: list[tuple[int, str, int, bool]] = []  # (position, label, caption insert position, caption empty)
     for img in _images(body):
@@ -780,8 +789,8 @@ def _number_crossrefs(body: str, index: Path, source: str) -> str:
 def _image_paths(body: str, manuscript_dir: Path, index: Path) -> tuple[str, Path]:
     """Rewrite relative image paths to Typst root-relative ``/...`` paths; return the text and the root.
 
-    Typst only reads files under its root, so the root is the common ancestor of the manuscript folder and every
-    figure; root-relative paths keep the Typst source (and the PDF) free of absolute, machine-specific paths.
+    Typst only reads files under its root, so the root is the common ancestor of the manuscript folder and
+    every figure; root-relative paths keep the Typst source (and the PDF) free of machine-specific paths.
     """
     found: list[tuple[tuple[int, int], Path, str]] = []
     for img in _images(body):
@@ -840,7 +849,7 @@ def _to_typst(markdown: str, prepared: _Prepared, manuscript_dir: Path, index: P
 def _typst_preamble(real_date: bool) -> str:
     lines = [
         "// Generated by reviewflow from index.qmd (pandoc -> Typst). Figures use root-relative paths.",
-        "// Figures and tables are numbered by reviewflow (captions carry 'Figure N: '), so Typst's counter is off.",
+        "// reviewflow numbers figures and tables (captions say 'Figure N: '); Typst's counter is off.",
         "#set figure(numbering: none)",
     ]
     if not real_date:
@@ -901,7 +910,7 @@ def _render_with_typst(manuscript_dir: Path, variables_file: Path, out_pdf: Path
 
 def _render_with_quarto(quarto: str, manuscript_dir: Path, variables_file: Path, out_pdf: Path,
                         bibliography: Path | None, csl: Path | None, source: str) -> None:
-    """Quarto reads ``_variables.yml`` from the project folder, so a variables file elsewhere is copied there."""
+    """Quarto reads ``_variables.yml`` from the project folder, so a variables file elsewhere is copied in."""
     index = manuscript_dir / "index.qmd"
     project_vars = manuscript_dir / "_variables.yml"
     if variables_file.resolve() != project_vars.resolve():
@@ -920,8 +929,9 @@ def _render_with_quarto(quarto: str, manuscript_dir: Path, variables_file: Path,
             cmd += ["-M", f"csl:{Path(csl).resolve()}"]
         proc = subprocess.run(cmd, cwd=manuscript_dir, env=env, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            tail = "; ".join(ln.strip() for ln in (proc.stderr or proc.stdout).splitlines()[-8:] if ln.strip())
-            raise InputError(f"quarto render failed: {tail or 'exit code ' + str(proc.returncode)}", file=index)
+            lines = (proc.stderr or proc.stdout).splitlines()[-8:]
+            tail = "; ".join(ln.strip() for ln in lines if ln.strip()) or f"exit code {proc.returncode}"
+            raise InputError(f"quarto render failed: {tail}", file=index)
         pdfs = sorted(Path(tmp).rglob("*.pdf"))
         if not pdfs:
             raise InputError("quarto render produced no PDF", file=index)

@@ -73,6 +73,19 @@ def design_table(studies: pd.DataFrame, config: dict[str, Any]) -> str:
                       "tbl-designs", align=["l", "r", "r", "r"])
 
 
+def trials_table(studies: pd.DataFrame, keys: dict[str, str]) -> str:
+    """The randomised trials with their comparator, follow-up and a one-sentence outcome summary."""
+    trials = studies[studies["design"] == "rct"].sort_values(["year", "study_label"], kind="mergesort")
+    rows = [
+        [f"{cell(s.study_label)} [@{keys[s.work_id]}]", s.n_patients or "NR", cell(s.comparator),
+         cell(s.follow_up), cell(s.outcome_summary)]
+        for s in trials.itertuples(index=False)
+    ]
+    return pipe_table(["Trial", "Patients", "Comparator", "Follow-up", "Outcome"], rows,
+                      "Randomised controlled trials of cryoneurolysis for chronic pain. NR: not reported.",
+                      "tbl-trials", align=["l", "r", "l", "l", "l"])
+
+
 def exclusion_table(prisma: dict[str, Any]) -> str:
     """Reasons for excluding reports at full text, and for exclusions at title/abstract."""
     rows = [[cell(r["label"]), "Full text", str(r["count"])] for r in prisma["excluded_full_text"]]
@@ -84,13 +97,34 @@ def exclusion_table(prisma: dict[str, Any]) -> str:
                       align=["l", "l", "r"])
 
 
+def published_reference_bibtex(reference: dict[str, Any]) -> str:
+    """BibTeX entry for the published review the manuscript compares itself with (from the config)."""
+    fields = {
+        "author": " and ".join(", ".join(name.rsplit(" ", 1)) for name in reference["authors"]),
+        "title": "{" + reference["title"] + "}",
+        "journal": reference.get("journal", ""),
+        "year": str(reference["year"]),
+        "volume": reference.get("volume", ""),
+        "number": reference.get("issue", ""),
+        "pages": reference.get("pages", ""),
+        "doi": reference.get("doi", ""),
+    }
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
+    return f"@article{{{reference['key']},\n{body}\n}}\n"
+
+
 def make_tables(config: dict[str, Any], studies_path: Path, prisma_path: Path, outdir: Path,
                 bibliography: Path) -> None:
     """Write every manuscript table and the bibliography they cite."""
     studies = read_table(studies_path)
     prisma = json.loads(prisma_path.read_text(encoding="utf-8"))
     keys = write_bibtex(studies, bibliography)
+    reference = config.get("published_reference")
+    if reference:
+        with bibliography.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + published_reference_bibtex(reference))
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / "included_studies.md").write_text(included_studies_table(studies, keys, config), encoding="utf-8")
     (outdir / "designs.md").write_text(design_table(studies, config), encoding="utf-8")
+    (outdir / "trials.md").write_text(trials_table(studies, keys), encoding="utf-8")
     (outdir / "exclusions.md").write_text(exclusion_table(prisma), encoding="utf-8")

@@ -1,5 +1,5 @@
 FIGURES = ["prisma_flow", "design_breakdown", "reproduction"]
-TABLES = ["included_studies", "designs", "exclusions"]
+TABLES = ["included_studies", "designs", "exclusions", "trials"]
 
 
 rule figures:
