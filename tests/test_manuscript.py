@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -31,15 +33,20 @@ def _variables(tmp_path: Path) -> dict:
 
 def test_var_lookup_is_dotted_and_keeps_yaml_spelling(tmp_path: Path) -> None:
     variables = _variables(tmp_path)
-    text = "We included {{< var prisma.included >}} of {{< var prisma.screened >}}; mean {{< var effect.mean >}}."
+    text = ("We included {{< var prisma.included >}} of {{< var prisma.screened >}}; "
+            "mean {{< var effect.mean >}}.")
     out = expand_shortcodes(text, variables, tmp_path, tmp_path / "index.qmd")
     assert out == "We included 35 of 131; mean 1.50."
-    assert expand_shortcodes("{{< var effect.ratio >}}", {"effect": {"ratio": 0.5}}, tmp_path, tmp_path) == "0.5"
+    plain = {"effect": {"ratio": 0.5}, "flag": True, "n": 7}
+    text = "{{< var effect.ratio >}} {{< var flag >}} {{< var n >}}"
+    out = expand_shortcodes(text, plain, tmp_path, tmp_path)
+    assert out == "0.5 true 7"
 
 
 def test_include_is_expanded_recursively(tmp_path: Path) -> None:
     (tmp_path / "tables").mkdir()
-    (tmp_path / "tables" / "t1.md").write_text("Table with {{< var prisma.included >}}\n{{< include note.md >}}\n")
+    (tmp_path / "tables" / "t1.md").write_text(
+        "Table with {{< var prisma.included >}}\n{{< include note.md >}}\n")
     (tmp_path / "tables" / "note.md").write_text("nested note\n")
     out = expand_shortcodes("Before\n\n{{< include tables/t1.md >}}\n\nAfter", _variables(tmp_path), tmp_path,
                             tmp_path / "index.qmd")
@@ -88,7 +95,8 @@ def test_group_variable_and_escaped_shortcode(tmp_path: Path) -> None:
 
 
 def test_lint_catches_hand_typed_numbers_with_positions(tmp_path: Path) -> None:
-    text = "---\ntitle: A review\ndate: 2025-01-01\n---\n\nWe screened 131 records.\nOf them {{< var x >}} and 4.5%.\n"
+    text = ("---\ntitle: A review\ndate: 2025-01-01\n---\n\n"
+            "We screened 131 records.\nOf them {{< var x >}} and 4.5%.\n")
     with pytest.raises(InputError) as info:
         lint_numbers(text, tmp_path / "index.qmd", ALLOW)
     message = str(info.value)
@@ -202,8 +210,8 @@ def _project(root: Path) -> Path:
 
 def _render(root: Path) -> Path:
     out = root / "results" / "manuscript" / "review.pdf"
-    render_pdf(root / "manuscript", root / "manuscript" / "_variables.yml", out, root / "results" / "refs.bib",
-               number_allow=ALLOW)
+    render_pdf(root / "manuscript", root / "manuscript" / "_variables.yml", out,
+               root / "results" / "refs.bib", number_allow=ALLOW)
     return out
 
 
@@ -231,10 +239,33 @@ def test_render_without_quarto_is_deterministic(tmp_path: Path, no_quarto: None)
     assert str(tmp_path) not in typ
     assert str(tmp_path).encode() not in first
 
-    # the same inputs somewhere else give the same bytes: no path of the machine leaks into the PDF
+    assert b"D:20250301" in first  # creation date = the manuscript date, not the wall clock
+
+    # the same inputs somewhere else, in a fresh process, give the same bytes: no machine path or
+    # per-process state leaks into the PDF
     other = tmp_path / "elsewhere" / "deeper"
     shutil.copytree(root, other, ignore=shutil.ignore_patterns("review.*"))
-    assert _render(other).read_bytes() == first
+    script = (
+        "import shutil, sys\n"
+        "from pathlib import Path\n"
+        "from reviewflow import manuscript\n"
+        "shutil.which = lambda name, *a, **k: None\n"
+        "root = Path(sys.argv[1])\n"
+        "manuscript.render_pdf(root / 'manuscript', root / 'manuscript' / '_variables.yml',\n"
+        "    root / 'results' / 'manuscript' / 'review.pdf', root / 'results' / 'refs.bib',\n"
+        "    number_allow=['PRISMA 2020'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    subprocess.run([sys.executable, "-c", script, str(other)], check=True, env=env, cwd=tmp_path)
+    assert (other / "results" / "manuscript" / "review.pdf").read_bytes() == first
+
+
+def test_undated_manuscript_has_no_pdf_date(tmp_path: Path, no_quarto: None) -> None:
+    root = _project(tmp_path / "p")
+    (root / "manuscript" / "index.qmd").write_text(INDEX.replace("date: 2025-03-01\n", "date: today\n"))
+    pdf = _render(root).read_bytes()
+    assert b"CreationDate" not in pdf and b"CreateDate" not in pdf
+    assert _render(root).read_bytes() == pdf
 
 
 def test_source_date_epoch_sets_the_pdf_date(tmp_path: Path, no_quarto: None,
@@ -288,3 +319,24 @@ def test_quarto_is_used_when_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyP
     root = _project(tmp_path / "p")
     out = _render(root)
     assert out.read_bytes() == b"%PDF-fake 1740787200"  # 2025-03-01, the manuscript date
+
+
+def test_minimal_manuscript_without_front_matter_or_bibliography(tmp_path: Path, no_quarto: None) -> None:
+    (tmp_path / "manuscript").mkdir()
+    (tmp_path / "manuscript" / "index.qmd").write_text("# Results\n\nWe found {{< var n >}} trials.\n")
+    (tmp_path / "manuscript" / "_variables.yml").write_text("n: 3\n")
+    out = tmp_path / "out" / "review.pdf"
+    manuscript_dir = tmp_path / "manuscript"
+    render_pdf(manuscript_dir, manuscript_dir / "_variables.yml", out, None, number_allow=[])
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "We found 3 trials." in out.with_suffix(".typ").read_text(encoding="utf-8")
+
+
+def test_typst_error_points_into_review_typ(tmp_path: Path, no_quarto: None) -> None:
+    root = _project(tmp_path / "p")
+    (root / "manuscript" / "index.qmd").write_text(INDEX + "\n```{=typst}\n#no-such-function()\n```\n")
+    with pytest.raises(InputError, match="typst could not compile") as info:
+        _render(root)
+    typ = Path(info.value.file)
+    assert typ.name == "review.typ"
+    assert typ.read_text(encoding="utf-8").splitlines()[info.value.line - 1] == "#no-such-function()"

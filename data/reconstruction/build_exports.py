@@ -6,11 +6,14 @@ from the corpus (one row per real study, blank = not seen):
 * every row with a PMID becomes a PubMed record in MEDLINE ("PubMed format") in
   ``data/raw/pubmed/pubmed-cryoneurolysis-set.txt``;
 * every other row becomes a Scopus record in Scopus's RIS layout in
-  ``data/raw/scopus/scopus-cryoneurolysis-set.ris``.
+  ``data/raw/scopus/scopus-cryoneurolysis-set.ris``;
+* ``data/reconstruction/provenance.csv`` records where each corpus row was written: the export file (relative
+  to the project root, as the import step names it) and the 1-based position of its record in that file.
 
 Only fields the corpus has seen are written; nothing is guessed. The output depends on the corpus alone (no
 dates, no randomness), so re-running on the same corpus gives the same bytes. After writing, both files are
-parsed back (Bio.Medline, rispy) and checked. See README.md in this folder for the rules.
+parsed back (Bio.Medline, rispy) and checked, and the provenance table is read back and checked against them.
+See README.md in this folder for the rules.
 
 Run from the project root::
 
@@ -20,6 +23,7 @@ Run from the project root::
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from collections.abc import Iterable
@@ -30,6 +34,8 @@ ROOT = HERE.parents[1]
 CORPUS = HERE / "corpus_records.csv"
 PUBMED_OUT = ROOT / "data" / "raw" / "pubmed" / "pubmed-cryoneurolysis-set.txt"
 SCOPUS_OUT = ROOT / "data" / "raw" / "scopus" / "scopus-cryoneurolysis-set.ris"
+PROVENANCE_OUT = HERE / "provenance.csv"
+PROVENANCE_COLUMNS = ["source_file", "source_position", "key"]
 
 Row = dict[str, str]
 
@@ -321,6 +327,36 @@ def ris_text(rows: Iterable[Row]) -> str:
 
 
 # ----------------------------------------------------------------------------------------------------
+# Provenance: which corpus row sits where
+# ----------------------------------------------------------------------------------------------------
+
+
+def source_name(path: Path) -> str:
+    """An export's name as the import step gives it: relative to the project root, forward slashes."""
+    return path.relative_to(ROOT).as_posix()
+
+
+def provenance_rows(exports: Iterable[tuple[Path, list[Row]]]) -> list[Row]:
+    """One row per written record: (source_file, 1-based source_position, corpus key), sorted by file, then
+    position. Positions count records in the order they were written, as the export parsers count them."""
+    table = [
+        {"source_file": source_name(path), "source_position": str(position), "key": row["key"]}
+        for path, rows in exports
+        for position, row in enumerate(rows, start=1)
+    ]
+    return sorted(table, key=lambda entry: (entry["source_file"], int(entry["source_position"])))
+
+
+def provenance_text(table: list[Row]) -> str:
+    """The provenance table as CSV text: header, LF line endings, minimal quoting."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=PROVENANCE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
+    return buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------------
 # Verification
 # ----------------------------------------------------------------------------------------------------
 
@@ -363,6 +399,21 @@ def verify_scopus(path: Path, rows: list[Row]) -> None:
         assert entry.get("start_page", "") == start and entry.get("end_page", "") == end, row["key"]
 
 
+def verify_provenance(path: Path, exports: list[tuple[Path, list[Row]]], corpus: list[Row]) -> None:
+    """Read the provenance table back: every corpus key exactly once, and each file's positions run 1..n over
+    the keys in the order its records were written (and so parsed back above)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == PROVENANCE_COLUMNS, reader.fieldnames
+        table = list(reader)
+    assert sorted(entry["key"] for entry in table) == sorted(row["key"] for row in corpus)
+    for export, rows in exports:
+        placed = [entry for entry in table if entry["source_file"] == source_name(export)]
+        assert [entry["source_position"] for entry in placed] == [str(i) for i in range(1, len(rows) + 1)]
+        assert [entry["key"] for entry in placed] == [row["key"] for row in rows], export
+    assert sum(len(rows) for _, rows in exports) == len(table)
+
+
 # ----------------------------------------------------------------------------------------------------
 
 
@@ -374,7 +425,7 @@ def write(path: Path, text: str) -> None:
 
 
 def main() -> int:
-    """Build both export files from the corpus, verify them and print a one-line summary per file."""
+    """Build both export files and the provenance table from the corpus, verify them and print a summary."""
     rows = read_corpus()
     unknown = sorted({row["language"] for row in rows if row["language"]} - set(MEDLINE_LANGUAGE))
     if unknown:
@@ -383,11 +434,15 @@ def main() -> int:
     scopus = scopus_rows(rows)
     write(PUBMED_OUT, medline_text(medline))
     write(SCOPUS_OUT, ris_text(scopus))
+    exports = [(PUBMED_OUT, medline), (SCOPUS_OUT, scopus)]
+    write(PROVENANCE_OUT, provenance_text(provenance_rows(exports)))
     verify_pubmed(PUBMED_OUT, medline)
     verify_scopus(SCOPUS_OUT, scopus)
+    verify_provenance(PROVENANCE_OUT, exports, rows)
     for path, count in ((PUBMED_OUT, len(medline)), (SCOPUS_OUT, len(scopus))):
         print(f"{path.relative_to(ROOT)}: {count} records")
     print(f"corpus rows: {len(rows)} = {len(medline)} PubMed + {len(scopus)} Scopus")
+    print(f"{PROVENANCE_OUT.relative_to(ROOT)}: {len(rows)} rows")
     return 0
 
 

@@ -73,7 +73,7 @@ def _record_id(database: str, record: ParsedRecord) -> str:
         return f"{database}:{record.accession}"
     first = surname(short_author(record.authors[0])) if record.authors else ""
     identity = (title_key(record.title), record.year, title_key(first), title_key(record.journal or
-                record.journal_abbrev), record.volume, record.pages)
+                record.journal_abbrev), record.volume, record.pages, record.doi)
     return f"{database}:h" + short_hash(database, *identity)
 
 

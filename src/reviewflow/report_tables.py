@@ -47,7 +47,7 @@ def included_studies_table(studies: pd.DataFrame, keys: dict[str, str], config: 
     ordered = studies.assign(_rank=studies["design"].map(lambda d: ranks.get(d, len(ranks))))
     ordered = ordered.sort_values(["_rank", "year", "study_label"], kind="mergesort")
     rows = [
-        [f"{cell(s.study_label)} [@{keys[s.work_id]}]", cell(designs[s.design]), cell(s.condition),
+        [f"@{keys[s.work_id]}", cell(designs[s.design]), cell(s.condition),
          cell(s.target_nerve), s.n_patients or "NR", cell(s.follow_up)]
         for s in ordered.itertuples(index=False)
     ]
@@ -77,7 +77,7 @@ def trials_table(studies: pd.DataFrame, keys: dict[str, str]) -> str:
     """The randomised trials with their comparator, follow-up and a one-sentence outcome summary."""
     trials = studies[studies["design"] == "rct"].sort_values(["year", "study_label"], kind="mergesort")
     rows = [
-        [f"{cell(s.study_label)} [@{keys[s.work_id]}]", s.n_patients or "NR", cell(s.comparator),
+        [f"@{keys[s.work_id]}", s.n_patients or "NR", cell(s.comparator),
          cell(s.follow_up), cell(s.outcome_summary)]
         for s in trials.itertuples(index=False)
     ]

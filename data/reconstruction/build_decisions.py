@@ -1,0 +1,491 @@
+"""Write the reconstruction's screening decisions and extraction sheet from corpus_records.csv.
+
+The published review's screening sheets are not public. This script derives a first pass from the corpus's
+``expected_decision`` / ``exclusion_reason`` (our reading of the review's criteria), keyed by the project's own
+work ids. Work ids are never computed here: the project's pipeline is run on ``data/raw`` (import, dedup,
+eligibility) and each corpus row is matched to the work that holds its record.
+
+Matching is by provenance. ``build_exports.py`` wrote every corpus row as one record at a known position of a
+known export file and listed it in ``provenance.csv`` (source_file, source_position, key). Joining that table to
+the imported records on (source_file, source_position) gives each row's record id, and the works' member record
+ids give its work. Nothing is guessed, so rows without a PMID, DOI or title match like every other row. The
+PMID, DOI and normalised title are compared only as a cross-check: a row whose PMID or DOI points anywhere but
+its provenance work is an error; a title that does so is reported as a note.
+
+Every corpus row must map to exactly one work and every work must be reached. Several rows may share a work only
+when dedup merged their records; they must then agree on their decision, which is written once. Any failure
+stops the script before it writes the decision files (``match_report.csv`` is written either way, with the
+problems in it).
+
+Outputs (all sorted by work_id, UTF-8, LF): ``data/screening/title_abstract.csv``,
+``data/screening/full_text.csv``, ``data/extraction/studies.csv`` and ``data/reconstruction/match_report.csv``
+(sorted by corpus key). See README.md in this folder for the stage rule and the parsing rules.
+
+Run from the project root, after ``build_exports.py``::
+
+    python data/reconstruction/build_decisions.py
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CORPUS = HERE / "corpus_records.csv"
+PROVENANCE = HERE / "provenance.csv"
+PROVENANCE_COLUMNS = ["source_file", "source_position", "key"]
+CONFIG = ROOT / "config" / "review.yaml"
+TITLE_ABSTRACT_OUT = ROOT / "data" / "screening" / "title_abstract.csv"
+FULL_TEXT_OUT = ROOT / "data" / "screening" / "full_text.csv"
+STUDIES_OUT = ROOT / "data" / "extraction" / "studies.csv"
+MATCH_REPORT_OUT = HERE / "match_report.csv"
+
+REVIEWER = "reconstruction"
+METHOD = "provenance"
+
+#: Exclusion reasons a reviewer can apply from the title and abstract alone.
+TITLE_ABSTRACT_REASONS = frozenset(
+    {
+        "review_no_novel_data",
+        "protocol",
+        "not_human",
+        "not_nerve_cryoneurolysis",
+        "non_english",
+        "outside_dates",
+    }
+)
+#: Exclusion reasons that need the full paper; such works pass title/abstract screening first.
+FULL_TEXT_REASONS = frozenset(
+    {"intraoperative", "acute_postoperative_pain", "not_chronic_pain", "no_statistics", "other"}
+)
+
+SCREENING_COLUMNS = ["work_id", "stage", "reviewer", "decision", "reason", "note"]
+STUDY_COLUMNS = [
+    "work_id",
+    "study_label",
+    "design",
+    "condition",
+    "pain_category",
+    "target_nerve",
+    "guidance",
+    "n_patients",
+    "comparator",
+    "follow_up",
+    "pain_scale",
+    "pain_baseline",
+    "pain_followup",
+    "significant",
+    "adverse_events",
+    "outcome_summary",
+]
+MATCH_COLUMNS = [
+    "key",
+    "method",
+    "source_file",
+    "source_position",
+    "record_id",
+    "work_id",
+    "shared_with",
+    "auto_excluded",
+    "expected_decision",
+    "exclusion_reason",
+    "written",
+    "cross_check",
+    "problem",
+]
+
+Row = dict[str, str]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Running the project's pipeline
+# ----------------------------------------------------------------------------------------------------
+
+
+def run_pipeline(root: Path = ROOT) -> tuple[dict[str, object], pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Run import, dedup and eligibility on data/raw; return (config, records, works,
+    {work_id: auto-exclusion reason}). Records and works come back as strings, blanks as ""."""
+    from reviewflow.config import load_config
+    from reviewflow.dedup import deduplicate
+    from reviewflow.eligibility import apply_eligibility
+    from reviewflow.importing import import_exports
+
+    config = load_config(root / "config" / "review.yaml")
+    records, _report = import_exports(config, root)
+    works = deduplicate(records, config).works
+    works = works.fillna("").astype(str)
+    excluded = apply_eligibility(works, config).fillna("").astype(str)
+    return (
+        config,
+        records.fillna("").astype(str),
+        works,
+        dict(zip(excluded["work_id"], excluded["reason"], strict=True)),
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Matching corpus rows to works
+# ----------------------------------------------------------------------------------------------------
+
+
+def fold_title(title: str) -> str:
+    """Normalised title for the cross-check: accents removed, case folded, non-alphanumerics collapsed to a
+    space."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[\W_]+", " ", plain.casefold()).strip()
+
+
+def read_provenance(path: Path = PROVENANCE) -> list[Row]:
+    """The provenance table written by build_exports.py; its header, positions and uniqueness are checked."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != PROVENANCE_COLUMNS:
+            raise ValueError(f"{path.name}: header {reader.fieldnames} is not {PROVENANCE_COLUMNS}")
+        table = list(reader)
+    for entry in table:
+        if not re.fullmatch(r"[1-9]\d*", entry["source_position"]):
+            raise ValueError(f"{path.name}: bad source_position {entry['source_position']!r} for {entry['key']}")
+    places = [(entry["source_file"], entry["source_position"]) for entry in table]
+    keys = [entry["key"] for entry in table]
+    if len(set(places)) != len(places) or len(set(keys)) != len(keys):
+        raise ValueError(f"{path.name}: a (source_file, source_position) or a key appears twice")
+    return table
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where one corpus row was found: its place in the exports, its record and its work (or why not)."""
+
+    key: str
+    source_file: str
+    source_position: str
+    record_id: str
+    work_id: str
+    cross_check: str
+    problem: str
+
+
+def cross_check(row: Row, work_id: str, index: dict[str, dict[str, set[str]]]) -> tuple[str, str]:
+    """Compare the row's PMID, DOI and normalised title with the works that carry them.
+
+    Returns (summary, problem): a PMID or DOI found on any work but the provenance work (or on none) is a
+    problem; a title that is is only reported in the summary."""
+    checks: list[str] = []
+    problems: list[str] = []
+    for name, value in (("pmid", row["pmid"]), ("doi", row["doi"].lower()), ("title", fold_title(row["title"]))):
+        if not value:
+            continue
+        found = index[name].get(value, set())
+        if found == {work_id}:
+            checks.append(f"{name} ok")
+            continue
+        if not found:
+            what = f"{name} on no work"
+        else:
+            others = sorted(found - {work_id})
+            what = f"{name} on {', '.join(others)}" + (" too" if work_id in found else " instead")
+        checks.append(what)
+        if name != "title":
+            problems.append(f"cross-check failed: {what}")
+    return "; ".join(checks) or "nothing to check", "; ".join(problems)
+
+
+def match_rows(
+    rows: list[Row], provenance: list[Row], records: pd.DataFrame, works: pd.DataFrame
+) -> tuple[list[Match], list[str]]:
+    """Map every corpus row to its record and work by provenance; return the matches (in corpus-key order) and
+    the problems that belong to no single row (records or works that no row reaches, stray provenance rows)."""
+    problems: list[str] = []
+    corpus_keys = {row["key"] for row in rows}
+    for entry in provenance:
+        if entry["key"] not in corpus_keys:
+            problems.append(
+                f"provenance row {entry['source_file']}#{entry['source_position']} names unknown key {entry['key']}"
+            )
+    place_of = {entry["key"]: (entry["source_file"], entry["source_position"]) for entry in provenance}
+
+    record_at: dict[tuple[str, str], str] = {}
+    for record in records.itertuples(index=False):
+        place = (record.source_file, str(record.source_position))
+        if place in record_at:
+            problems.append(f"two records at {place[0]}#{place[1]}")
+        record_at[place] = record.record_id
+    placed = set(place_of.values())
+    for place, record_id in sorted(record_at.items(), key=lambda item: (item[0][0], int(item[0][1]))):
+        if place not in placed:
+            problems.append(f"record {record_id} at {place[0]}#{place[1]} has no provenance row")
+
+    work_of: dict[str, str] = {}
+    for work in works.itertuples(index=False):
+        for record_id in work.member_record_ids.split("; "):
+            if record_id in work_of:
+                problems.append(f"record {record_id} is a member of {work_of[record_id]} and {work.work_id}")
+            work_of[record_id] = work.work_id
+
+    index: dict[str, dict[str, set[str]]] = {"pmid": {}, "doi": {}, "title": {}}
+    for record in records.itertuples(index=False):
+        work_id = work_of.get(record.record_id, "")
+        for name, value in (("pmid", record.pmid), ("doi", record.doi.lower()), ("title", fold_title(record.title))):
+            if value and work_id:
+                index[name].setdefault(value, set()).add(work_id)
+
+    matches: list[Match] = []
+    for row in sorted(rows, key=lambda r: r["key"]):
+        source_file, position = place_of.get(row["key"], ("", ""))
+        record_id = record_at.get((source_file, position), "")
+        work_id = work_of.get(record_id, "")
+        check, problem = ("", "")
+        if not source_file:
+            problem = "no provenance row"
+        elif not record_id:
+            problem = f"no imported record at {source_file}#{position}"
+        elif not work_id:
+            problem = f"record {record_id} belongs to no work"
+        else:
+            check, problem = cross_check(row, work_id, index)
+        matches.append(Match(row["key"], source_file, position, record_id, work_id, check, problem))
+
+    reached = {match.work_id for match in matches if match.work_id}
+    for work in works.sort_values("work_id").itertuples(index=False):
+        if work.work_id not in reached:
+            problems.append(
+                f"work {work.work_id} ({work.anchor_record_id}; title {work.title!r}; year {work.year!r}) "
+                "is reached by no corpus row"
+            )
+    return matches, problems
+
+
+# ----------------------------------------------------------------------------------------------------
+# Decisions
+# ----------------------------------------------------------------------------------------------------
+
+
+def screening_rows(row: Row, work_id: str, note: str) -> tuple[list[Row], list[Row]]:
+    """(title/abstract rows, full-text rows) for one work that was not excluded by rule."""
+
+    def decision(stage: str, verdict: str, reason: str = "") -> Row:
+        return {
+            "work_id": work_id,
+            "stage": stage,
+            "reviewer": REVIEWER,
+            "decision": verdict,
+            "reason": reason,
+            "note": note,
+        }
+
+    reason = row["exclusion_reason"]
+    if row["expected_decision"] == "include":
+        return [decision("title_abstract", "include")], [decision("full_text", "include")]
+    if row["expected_decision"] != "exclude":
+        raise ValueError(f"{row['key']}: unknown expected_decision {row['expected_decision']!r}")
+    if reason in TITLE_ABSTRACT_REASONS:
+        return [decision("title_abstract", "exclude", reason)], []
+    if reason in FULL_TEXT_REASONS:
+        return [decision("title_abstract", "include")], [decision("full_text", "exclude", reason)]
+    raise ValueError(f"{row['key']}: exclusion without a known reason ({reason!r})")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Extraction
+# ----------------------------------------------------------------------------------------------------
+
+
+def first_surname(authors: str) -> str:
+    """Surname of the first corpus author ("Wolter T" -> "Wolter", "von Falck" -> "von Falck")."""
+    from build_exports import split_author  # same folder; shares the author rule with the exports
+
+    first = authors.split(";")[0].strip()
+    return split_author(first)[0] if first else ""
+
+
+def parse_n_patients(value: str) -> str:
+    """A plain integer as is; the leading integer of "83 (39 cryoneurolysis, 44 steroid)"; otherwise blank."""
+    match = re.fullmatch(r"(\d+)(?: \(.*\))?", value)
+    return str(int(match.group(1))) if match else ""
+
+
+def parse_pain(value: str) -> str:
+    """The value when it is a plain number ("7.70", "3"); blank for anything with words, ranges or groups."""
+    return value if re.fullmatch(r"\d+(?:\.\d+)?", value) else ""
+
+
+def study_labels(included: list[tuple[str, Row]]) -> dict[str, str]:
+    """Label each included work "Surname Year" (corpus key when no author, "Surname n.d." when no year);
+    labels that repeat get "a", "b", ... appended in work_id order."""
+    base: dict[str, str] = {}
+    for work_id, row in included:
+        surname = first_surname(row["authors"])
+        base[work_id] = f"{surname} {row['year'] or 'n.d.'}" if surname else row["key"]
+    counts: dict[str, int] = {}
+    for label in base.values():
+        counts[label] = counts.get(label, 0) + 1
+    seen: dict[str, int] = {}
+    labels = {}
+    for work_id in sorted(base):
+        label = base[work_id]
+        if counts[label] > 1:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label}{chr(ord('a') + seen[label] - 1)}"
+        labels[work_id] = label
+    return labels
+
+
+def study_row(work_id: str, label: str, row: Row, designs: set[str]) -> Row:
+    """One extraction row from the corpus fields."""
+    design = row["design"] or "other"
+    if design not in designs:
+        raise ValueError(f"{row['key']}: design {design!r} is not in config extraction.designs")
+    return {
+        "work_id": work_id,
+        "study_label": label,
+        "design": design,
+        "condition": row["condition"],
+        "pain_category": row["pain_category"],
+        "target_nerve": row["target_nerve"],
+        "guidance": row["guidance"],
+        "n_patients": parse_n_patients(row["n_patients"]),
+        "comparator": row["comparator"],
+        "follow_up": row["follow_up"],
+        "pain_scale": row["pain_scale"],
+        "pain_baseline": parse_pain(row["baseline_pain"]),
+        "pain_followup": parse_pain(row["followup_pain"]),
+        "significant": row["significant"],
+        "adverse_events": row["adverse_events"],
+        "outcome_summary": row["outcome_summary"],
+    }
+
+
+# ----------------------------------------------------------------------------------------------------
+
+
+def read_corpus(path: Path = CORPUS) -> list[Row]:
+    """Corpus rows as dictionaries of stripped strings (blank = not seen)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[Row]) -> None:
+    """Write a CSV with a header, UTF-8, LF line endings, minimal quoting."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main() -> int:
+    """Match corpus rows to works by provenance, then write the decision, extraction and match-report files."""
+    config, records, works, auto_excluded = run_pipeline()
+    reasons = set(config["screening"]["reasons"])
+    designs = set(config["extraction"]["designs"])
+    unknown = (TITLE_ABSTRACT_REASONS | FULL_TEXT_REASONS) - reasons
+    if unknown:
+        raise ValueError(f"stage rule uses reasons missing from config screening.reasons: {sorted(unknown)}")
+
+    rows = read_corpus()
+    by_key = {row["key"]: row for row in rows}
+    matches, work_problems = match_rows(rows, read_provenance(), records, works)
+    row_problems = [f"corpus row {m.key}: {m.problem}" for m in matches if m.problem]
+
+    # Rows that reach one work through different records (dedup merged them) are decided together, once.
+    keys_of: dict[str, list[str]] = {}
+    for match in matches:
+        if match.work_id and not match.problem:
+            keys_of.setdefault(match.work_id, []).append(match.key)
+
+    title_abstract: list[Row] = []
+    full_text: list[Row] = []
+    included: list[tuple[str, Row]] = []
+    written_for: dict[str, str] = {}
+    notes: list[str] = []
+    for work_id, keys in sorted(keys_of.items()):
+        row = by_key[keys[0]]
+        verdicts = {(by_key[key]["expected_decision"], by_key[key]["exclusion_reason"]) for key in keys}
+        if len(verdicts) > 1:
+            work_problems.append(f"work {work_id}: merged corpus rows {', '.join(keys)} disagree on the decision")
+            continue
+        if len(keys) > 1:
+            notes.append(f"work {work_id}: dedup merged the records of corpus rows {', '.join(keys)}")
+        rule = auto_excluded.get(work_id, "")
+        if rule:
+            written = "nothing (excluded by rule)"
+            if row["expected_decision"] == "include":
+                notes.append(f"{', '.join(keys)}: corpus says include but eligibility excludes it ({rule})")
+        else:
+            note = f"corpus key{'s' if len(keys) > 1 else ''} {'; '.join(keys)}"
+            ta_rows, ft_rows = screening_rows(row, work_id, note)
+            title_abstract += ta_rows
+            full_text += ft_rows
+            if row["expected_decision"] == "include":
+                included.append((work_id, row))
+                written = "included"
+            else:
+                written = f"excluded at {'full_text' if ft_rows else 'title_abstract'}"
+            if row["exclusion_reason"] in {"outside_dates", "non_english"}:
+                notes.append(
+                    f"{keys[0]}: corpus reason {row['exclusion_reason']} left to a person "
+                    f"(year {row['year']!r}, language {row['language']!r})"
+                )
+        for key in keys:
+            written_for[key] = written if key == keys[0] else f"{written} (with {keys[0]})"
+
+    report = [
+        {
+            "key": match.key,
+            "method": METHOD,
+            "source_file": match.source_file,
+            "source_position": match.source_position,
+            "record_id": match.record_id,
+            "work_id": match.work_id,
+            "shared_with": "; ".join(key for key in keys_of.get(match.work_id, []) if key != match.key),
+            "auto_excluded": auto_excluded.get(match.work_id, ""),
+            "expected_decision": by_key[match.key]["expected_decision"],
+            "exclusion_reason": by_key[match.key]["exclusion_reason"],
+            "written": written_for.get(match.key, "nothing (not matched)"),
+            "cross_check": match.cross_check,
+            "problem": match.problem,
+        }
+        for match in matches
+    ]
+    write_csv(MATCH_REPORT_OUT, MATCH_COLUMNS, report)
+
+    problems = row_problems + work_problems
+    for line in problems:
+        print(f"MATCH FAILURE: {line}", file=sys.stderr)
+    for line in notes:
+        print(f"note: {line}")
+    title_notes = [f"{m.key}: {m.cross_check}" for m in matches if "title on" in m.cross_check]
+    for line in title_notes:
+        print(f"note: title cross-check: {line}")
+    if problems:
+        print(
+            f"{len(problems)} matching problems; nothing written except {MATCH_REPORT_OUT.relative_to(ROOT)}",
+            file=sys.stderr,
+        )
+        return 1
+
+    labels = study_labels(included)
+    studies = [study_row(work_id, labels[work_id], row, designs) for work_id, row in included]
+    write_csv(TITLE_ABSTRACT_OUT, SCREENING_COLUMNS, sorted(title_abstract, key=lambda r: r["work_id"]))
+    write_csv(FULL_TEXT_OUT, SCREENING_COLUMNS, sorted(full_text, key=lambda r: r["work_id"]))
+    write_csv(STUDIES_OUT, STUDY_COLUMNS, sorted(studies, key=lambda r: r["work_id"]))
+    shared = sum(1 for keys in keys_of.values() if len(keys) > 1)
+    print(
+        f"corpus rows {len(rows)}; records {len(records)}; works {len(works)}; works shared by several rows "
+        f"{shared}; excluded by rule {len(auto_excluded)}; title_abstract rows {len(title_abstract)}; "
+        f"full_text rows {len(full_text)}; studies {len(studies)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
