@@ -116,6 +116,11 @@ def test_disagreement_needs_consensus(review: Review) -> None:
     assert (review.screen()["final"] == "included").sum() == 2
 
 
+def extract(review: Review, path: Path, screening: pd.DataFrame) -> pd.DataFrame:
+    awaiting = review.project / "results/awaiting_extraction.csv"
+    return check_extraction(path, screening, review.works, review.config, awaiting)
+
+
 def _extraction(review: Review, rows: list[str]) -> Path:
     path = review.project / "data/extraction/studies.csv"
     path.write_text(EXTRACTION_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
@@ -128,19 +133,19 @@ def test_extraction_needs_exactly_one_row_per_included_work(review: Review) -> N
     shoulder, rct = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
     path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,"])
     with pytest.raises(InputError, match=r"1 included work\(s\) have no extraction row"):
-        check_extraction(path, screening, review.works, review.config)
+        extract(review, path, screening)
     path = _extraction(review, [
         f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
         f"{rct},Brown 2020,cohort,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,",
     ])
     with pytest.raises(InputError, match=r"studies.csv:3: unknown design 'cohort'"):
-        check_extraction(path, screening, review.works, review.config)
+        extract(review, path, screening)
     path = _extraction(review, [
         f"{shoulder},Smith 2015,case_series,shoulder pain,,,,three,,3 months,NRS,7,3,na,,",
         f"{rct},Brown 2020,rct,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,",
     ])
     with pytest.raises(InputError, match=r"studies.csv:2: value 'three'.*field 'n_patients'"):
-        check_extraction(path, screening, review.works, review.config)
+        extract(review, path, screening)
 
 
 def test_prisma_and_numbers_balance_on_the_small_review(review: Review) -> None:
@@ -151,7 +156,7 @@ def test_prisma_and_numbers_balance_on_the_small_review(review: Review) -> None:
         f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
         f"{rct},Brown 2020,rct,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,",
     ])
-    studies = check_extraction(path, screening, review.works, review.config)
+    studies = extract(review, path, screening)
     prisma = compute_prisma(review.report, review.works, review.auto, screening, review.config)
     assert prisma["identification"]["total"] == 7
     assert prisma["removed_before_screening"]["duplicates"] == 1

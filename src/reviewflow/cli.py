@@ -70,7 +70,8 @@ def cmd_extract(args: argparse.Namespace) -> None:
     from reviewflow.tables import read_table, write_table
 
     studies = check_extraction(
-        Path(args.sheet), read_table(Path(args.screening)), read_table(Path(args.works)), _config(args)
+        Path(args.sheet), read_table(Path(args.screening)), read_table(Path(args.works)), _config(args),
+        Path(args.awaiting),
     )
     write_table(studies, Path(args.out), sort_by=["work_id"])
 
@@ -144,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
           ("--awaiting", "CSV listing works with no decision yet"))
     stage("extract", cmd_extract, "Check the extraction sheet against the included works.",
           ("--sheet", "extraction CSV"), ("--screening", "screening CSV"), ("--works", "works CSV"),
-          ("--out", "output studies CSV"))
+          ("--out", "output studies CSV"), ("--awaiting", "CSV listing included works with no extraction row"))
     stage("synthesise", cmd_synthesise, "Compute the PRISMA counts and every number the manuscript uses.",
           ("--import-report", "import report JSON"), ("--works", "works CSV"),
           ("--auto-excluded", "auto-excluded CSV"), ("--screening", "screening CSV"),
@@ -180,11 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.func(args)
     except InputError as error:
-        log.error("%s failed", args.command)
-        print(f"reviewflow {args.command}: error: {error}", file=sys.stderr)
+        message = f"reviewflow {args.command}: error: {error}"
+        log.info("%s", message)
+        print(message, file=sys.stderr)
         return 1
     except InvariantError as error:
-        print(f"reviewflow {args.command}: internal check failed: {error}", file=sys.stderr)
+        message = f"reviewflow {args.command}: internal check failed: {error}"
+        log.info("%s", message)
+        print(message, file=sys.stderr)
         return 2
     return 0
 

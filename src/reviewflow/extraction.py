@@ -12,18 +12,41 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
-from reviewflow.tables import load_schema, read_table, validate
+from reviewflow.tables import load_schema, read_table, validate, write_table
 
 BIBLIOGRAPHIC = ["first_author", "authors", "year", "title", "journal", "journal_abbrev", "volume", "issue",
                  "pages", "doi", "pmid"]
 
 
+def _write_awaiting(missing: list[str], works: pd.DataFrame, columns: list[str], awaiting_path: Path) -> None:
+    """Rows to paste into the extraction sheet: work id filled in, title and year shown for orientation."""
+    rows = works.set_index("work_id").loc[missing, ["first_author", "year", "title"]].reset_index()
+    template = pd.DataFrame({column: [""] * len(rows) for column in columns})
+    template["work_id"] = rows["work_id"].tolist()
+    template = pd.concat([template, rows[["first_author", "year", "title"]]], axis=1)
+    write_table(template, awaiting_path, sort_by=["work_id"])
+
+
 def check_extraction(
-    path: Path, screening: pd.DataFrame, works: pd.DataFrame, config: dict[str, Any]
+    path: Path, screening: pd.DataFrame, works: pd.DataFrame, config: dict[str, Any], awaiting_path: Path
 ) -> pd.DataFrame:
-    """Checked extraction rows of the included studies, joined with their bibliographic fields."""
+    """Checked extraction rows of the included studies, joined with their bibliographic fields.
+
+    ``awaiting_path`` receives a ready-to-fill row for each included work that has none (header only when
+    every included work is extracted), as screening does for missing decisions.
+    """
     schema = load_schema("extraction")
-    frame = read_table(path, required=list(schema.columns))
+    columns = list(schema.columns)
+    included = set(screening.loc[screening["final"] == "included", "work_id"])
+    if not path.exists():
+        _write_awaiting(sorted(included), works, columns, awaiting_path)
+        raise InputError(
+            "extraction sheet not found", file=path,
+            expected=f"a CSV with the columns {', '.join(columns)}",
+            hint=f"a template with one row per included work was written to {awaiting_path}; fill it in and "
+                 f"save it as {path}",
+        )
+    frame = read_table(path, required=columns)
     frame = validate(frame, schema, file=path, key_column="work_id")
     designs = config["extraction"]["designs"]
     for index, row in frame.iterrows():
@@ -32,7 +55,6 @@ def check_extraction(
                 f"unknown design {row.design!r}", file=path, line=int(index) + 2, record=row.work_id,
                 field="design", expected=f"one of {', '.join(designs)} (extraction.designs in config/review.yaml)",
             )
-    included = set(screening.loc[screening["final"] == "included", "work_id"])
     extra = frame[~frame["work_id"].isin(included)]
     if not extra.empty:
         index = extra.index[0]
@@ -42,13 +64,14 @@ def check_extraction(
             expected="rows only for works whose final status in results/screening.csv is 'included'",
         )
     missing = sorted(included - set(frame["work_id"]))
+    _write_awaiting(missing, works, columns, awaiting_path)
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise InputError(
             f"{len(missing)} included work(s) have no extraction row: {shown}",
             file=path, record=missing[0], field="work_id",
             expected="exactly one row per included work",
-            hint="add a row for each listed work_id (titles are in results/works.csv)",
+            hint=f"rows to fill in, with titles, are in {awaiting_path}",
         )
     biblio = works.set_index("work_id")[BIBLIOGRAPHIC]
     joined = frame.join(biblio, on="work_id")

@@ -51,10 +51,12 @@ def export_files(config: dict[str, Any], root: Path) -> dict[str, list[Path]]:
     """Export files per database, expanded from the config's glob patterns, sorted; a pattern matching
     nothing is an error (a missing export would silently shrink every count after it)."""
     files: dict[str, list[Path]] = {}
+    # Paths relative to the project when it is the working directory, so messages name files as users see them.
+    base = Path() if root.resolve() == Path.cwd().resolve() else root
     for database, spec in config["databases"].items():
         found: set[Path] = set()
         for pattern in spec["exports"]:
-            matches = [Path(p) for p in glob.glob(str(root / pattern)) if Path(p).is_file()]
+            matches = [base / p for p in glob.glob(pattern, root_dir=root) if (root / p).is_file()]
             matches = [p for p in matches if not p.name.startswith(".") and p.name != "README.md"]
             if not matches:
                 raise InputError(
@@ -122,7 +124,7 @@ def import_exports(config: dict[str, Any], root: Path) -> tuple[pd.DataFrame, di
         fmt_setting = config["databases"][database].get("format", "auto")
         for path in paths:
             fmt, records = read_export(path, fmt_setting)
-            source = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+            source = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
             file_rows = [_row(database, source, fmt, r) for r in records]
             rows.extend(file_rows)
             files_report.append(

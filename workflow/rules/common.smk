@@ -1,10 +1,12 @@
 import glob
+import os
 import sys
 
 # Every rule runs the package with the interpreter that runs Snakemake, so the workflow uses the installed,
 # pinned reviewflow whatever is on PATH.
 REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
 CONFIG_FILE = "config/review.yaml"
+EXTRACTION_SHEET = "data/extraction/studies.csv"
 
 
 def export_files(wildcards=None):

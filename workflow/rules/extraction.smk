@@ -1,7 +1,13 @@
+def extraction_sheet(wildcards=None):
+    """The sheet if it exists yet: when it does not, the stage itself says what to do (and writes a template)."""
+    return [EXTRACTION_SHEET] if os.path.exists(EXTRACTION_SHEET) else []
+
+
 rule extraction:
-    """Check the extraction sheet: one valid row per included work."""
+    """Check the extraction sheet: one valid row per included work. Included works with no row are listed,
+    ready to fill in, in results/awaiting_extraction.csv."""
     input:
-        sheet="data/extraction/studies.csv",
+        sheet=extraction_sheet,
         screening="results/screening.csv",
         works="results/works.csv",
         config=CONFIG_FILE,
@@ -10,5 +16,6 @@ rule extraction:
     log:
         "logs/extraction.log",
     shell:
-        "{REVIEWFLOW} --log {log} extract --config {input.config} --sheet {input.sheet}"
+        "{REVIEWFLOW} --log {log} extract --config {input.config} --sheet {EXTRACTION_SHEET}"
         " --screening {input.screening} --works {input.works} --out {output}"
+        " --awaiting results/awaiting_extraction.csv"

@@ -1,0 +1,110 @@
+"""End to end: the Snakemake workflow on a small review, the user-facing error path, and the CI check that a
+hand-edited committed result is caught."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import MEDLINE_TEXT, RIS_TEXT
+
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+
+
+def run(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600, **kwargs)
+
+
+def snakemake(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    return run([str(SNAKEMAKE), "--cores", "2", "--quiet", "rules", *extra], project)
+
+
+@pytest.fixture
+def small_review(project_copy: Path) -> Path:
+    """The project with the shipped data replaced by two tiny exports and no decisions yet."""
+    for folder in ("data/raw", "data/screening", "data/extraction", "results"):
+        shutil.rmtree(project_copy / folder)
+    for database, name, text in (("pubmed", "pubmed.txt", MEDLINE_TEXT), ("scopus", "scopus.ris", RIS_TEXT)):
+        (project_copy / "data/raw" / database).mkdir(parents=True)
+        (project_copy / "data/raw" / database / name).write_text(text, encoding="utf-8")
+    (project_copy / "data/screening").mkdir()
+    (project_copy / "data/extraction").mkdir()
+    return project_copy
+
+
+def test_workflow_guides_a_reviewer_from_exports_to_pdf(small_review: Path) -> None:
+    first = snakemake(small_review)
+    assert first.returncode != 0
+    assert "reviewflow screen: error: results/awaiting_screening.csv: 4 work(s) have no title_abstract" in first.stderr
+    assert "Traceback" not in first.stderr
+    awaiting = pd.read_csv(small_review / "results/awaiting_screening.csv", dtype=str, keep_default_na=False)
+    assert len(awaiting) == 4
+
+    decisions = awaiting.assign(reviewer="AB", decision="include", reason="")
+    decisions.loc[awaiting["title"].str.startswith("Cryoablation of intercostal"), ["decision", "reason"]] = [
+        "exclude", "intraoperative"]
+    decisions.to_csv(small_review / "data/screening/title_abstract.csv", index=False)
+    second = snakemake(small_review)
+    assert "3 work(s) have no full_text decision" in second.stderr
+    awaiting = pd.read_csv(small_review / "results/awaiting_screening.csv", dtype=str, keep_default_na=False)
+    awaiting.assign(reviewer="AB", decision="include", reason="").to_csv(
+        small_review / "data/screening/full_text.csv", index=False)
+
+    header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
+              "follow_up,pain_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n")
+    (small_review / "data/extraction/studies.csv").write_text(header, encoding="utf-8")
+    third = snakemake(small_review)
+    assert "3 included work(s) have no extraction row" in third.stderr
+
+    rows = [f"{w},Study {i},case_report,pain,,nerve,ultrasound,{i + 1},,3 months,NRS,7,{i},na,," for i, w in
+            enumerate(sorted(awaiting["work_id"]))]
+    (small_review / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    fourth = snakemake(small_review)
+    assert fourth.returncode == 0, fourth.stderr
+    prisma = json.loads((small_review / "results/prisma.json").read_text())
+    assert prisma["identification"]["total"] == 7
+    assert prisma["removed_before_screening"]["duplicates"] == 1
+    assert prisma["included"] == 3
+    numbers = json.loads((small_review / "results/numbers.json").read_text())
+    assert numbers["patients.total"]["value"] == 6
+    assert (small_review / "results/manuscript/review.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_cli_reports_bad_input_in_one_line_without_traceback(small_review: Path) -> None:
+    result = run([sys.executable, "-m", "reviewflow", "import", "--records", "r.csv", "--report", "r.json"],
+                 small_review)
+    assert result.returncode == 0, result.stderr
+    (small_review / "data/raw/scopus/scopus.ris").write_text(RIS_TEXT.replace("ER  - \n", "", 1))
+    result = run([sys.executable, "-m", "reviewflow", "import", "--records", "r.csv", "--report", "r.json"],
+                 small_review)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "reviewflow import: error: data/raw/scopus/scopus.ris:13: record starting on line 1 has no 'ER  -'")
+    assert "Traceback" not in result.stderr
+
+
+def test_reproducibility_check_catches_a_hand_edited_result(project_copy: Path) -> None:
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    assert run(["git", "init", "-q"], project_copy).returncode == 0
+    run([*git, "add", "-A"], project_copy)
+    run([*git, "commit", "-qm", "snapshot"], project_copy)
+    env = {"SNAKEMAKE": str(SNAKEMAKE), "PATH": "/usr/bin:/bin"}
+
+    clean = run(["bash", ".ci/check-reproducible"], project_copy, env=env)
+    assert clean.returncode == 0, clean.stderr
+    assert "reproducibility check passed" in clean.stdout
+
+    prisma_path = project_copy / "results/prisma.json"
+    prisma = json.loads(prisma_path.read_text())
+    prisma["included"] += 1
+    prisma_path.write_text(json.dumps(prisma, indent=2, sort_keys=True) + "\n")
+    run([*git, "commit", "-qam", "hand edit"], project_copy)
+    edited = run(["bash", ".ci/check-reproducible"], project_copy, env=env)
+    assert edited.returncode == 1
+    assert "REPRODUCIBILITY CHECK FAILED" in edited.stderr and "results/prisma.json" in edited.stderr
