@@ -30,7 +30,7 @@ check-reproducible: $(STAMP)  ## rebuild everything and fail if any committed re
 	bash .ci/check-reproducible
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks data/reconstruction
+	$(BIN)/ruff check
 
 clean-logs:
 	rm -rf logs .snakemake/log
