@@ -15,10 +15,13 @@ BIBLIOGRAPHIC_FIELDS: tuple[str, ...] = (
     "pages",
     "doi",
     "pmid",
+    "pmcid",
+    "issn",
     "abstract",
     "language",
     "publication_types",
     "keywords",
+    "url",
 )
 
 
@@ -26,8 +29,10 @@ BIBLIOGRAPHIC_FIELDS: tuple[str, ...] = (
 class ParsedRecord:
     """One exported record: where it sits in its file and its normalised bibliographic fields.
 
-    ``accession`` is the database's own identifier for the record when the export carries one (the PMID in a
-    PubMed file); it becomes the record id. ``authors``, ``publication_types`` and ``keywords`` are lists.
+    ``accession`` is the database's own identifier for the record when the export carries one (PMID, Scopus
+    EID, WoS UT, Embase accession number, CENTRAL id); it becomes the record id. ``authors`` holds the names as
+    exported (``Neilen, Amanda D`` or ``Neilen AD``), in order; ``issn``, ``publication_types`` and ``keywords``
+    are lists. ``raw`` keeps every field of the exported record (tag or column -> values) for the audit trail.
     """
 
     position: int
@@ -43,7 +48,11 @@ class ParsedRecord:
     pages: str = ""
     doi: str = ""
     pmid: str = ""
+    pmcid: str = ""
+    issn: list[str] = field(default_factory=list)
     abstract: str = ""
     language: str = ""
     publication_types: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    url: str = ""
+    raw: dict[str, list[str]] = field(default_factory=dict)

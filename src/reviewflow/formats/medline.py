@@ -16,6 +16,9 @@ from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
+NAME = "medline"
+DESCRIPTION = "PubMed MEDLINE tagged text"
+
 _TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,3}- ")
 _CONTINUATION = re.compile(r"^ {6}")
 _DOI_IN_ID = re.compile(r"^(\S+)\s*\[doi\]\s*$")
@@ -116,3 +119,13 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
             )
         )
     return records
+
+
+def sniff(text: str) -> bool:
+    """Registry hook (see formats/detect.py)."""
+    return looks_like_medline(text)
+
+
+def read(path: Path, text: str) -> list[ParsedRecord]:
+    """Registry hook (see formats/detect.py)."""
+    return read_medline(path, text)

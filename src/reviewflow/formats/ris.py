@@ -18,6 +18,9 @@ from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
+NAME = "ris"
+DESCRIPTION = "RIS"
+
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 _ALL_TAGS = [a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits]
 
@@ -135,3 +138,13 @@ def read_ris(path: Path, text: str) -> list[ParsedRecord]:
             )
         )
     return records
+
+
+def sniff(text: str) -> bool:
+    """Registry hook (see formats/detect.py)."""
+    return looks_like_ris(text)
+
+
+def read(path: Path, text: str) -> list[ParsedRecord]:
+    """Registry hook (see formats/detect.py)."""
+    return read_ris(path, text)
