@@ -18,4 +18,5 @@ include: "workflow/rules/manuscript.smk"
 rule all:
     input:
         "results/manuscript/review.pdf",
+        "results/exports/works.ris",
     default_target: True

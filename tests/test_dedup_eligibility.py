@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.config import load_config
-from reviewflow.dedup import deduplicate, work_id_for
+from reviewflow.dedup import MERGED_FIELDS, deduplicate, work_id_for
 from reviewflow.eligibility import apply_eligibility, languages_of
 from reviewflow.importing import import_exports
 from tests.conftest import RIS_TEXT
@@ -49,9 +49,7 @@ def test_work_ids_are_stable_when_a_new_export_arrives(mini_project: Path) -> No
 
 def test_same_title_different_year_or_doi_is_not_merged() -> None:
     config = load_config(Path(__file__).resolve().parents[1] / "config" / "review.yaml")
-    base = {c: "" for c in ["title", "authors", "first_author", "year", "journal", "journal_abbrev", "volume",
-                            "issue", "pages", "doi", "pmid", "abstract", "language", "publication_types",
-                            "keywords"]}
+    base = dict.fromkeys(MERGED_FIELDS, "")
     rows = [
         base | {"record_id": "scopus:ha", "database": "scopus", "title": "Annual report", "year": "2019"},
         base | {"record_id": "scopus:hb", "database": "scopus", "title": "Annual report", "year": "2020"},

@@ -108,3 +108,14 @@ def test_reproducibility_check_catches_a_hand_edited_result(project_copy: Path) 
     edited = run(["bash", ".ci/check-reproducible"], project_copy, env=env)
     assert edited.returncode == 1
     assert "REPRODUCIBILITY CHECK FAILED" in edited.stderr and "results/prisma.json" in edited.stderr
+
+
+def test_import_command_reads_any_files_and_reports_each(tmp_path: Path) -> None:
+    (tmp_path / "a.nbib").write_text(MEDLINE_TEXT, encoding="utf-8")
+    (tmp_path / "b.ris").write_text(RIS_TEXT, encoding="utf-16")
+    result = run([sys.executable, "-m", "reviewflow", "import", "a.nbib", "b.ris", "-o", "out.csv"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["a.nbib: medline, 4 records", "b.ris: ris, 3 records",
+                                          "total: 7 records -> out.csv"]
+    table = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert len(table) == 7 and table["record_id"].iloc[0] == "import:30000001"

@@ -25,12 +25,27 @@ def _config(args: argparse.Namespace) -> dict:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from reviewflow.importing import import_exports
-    from reviewflow.tables import write_json, write_table
+    from reviewflow.importing import import_exports, import_files
+    from reviewflow.tables import write_json, write_jsonl, write_table
 
-    records, report = import_exports(_config(args), Path.cwd())
+    if args.files:
+        if not args.output:
+            raise InputError("no output file given", expected="-o RECORDS.csv when export files are named")
+        records, report = import_files([Path(f) for f in args.files], args.database)
+        for entry in report["files"]:
+            print(f"{entry['file']}: {entry['format']}, {entry['records']} records")
+        print(f"total: {report['records_total']} records -> {args.output}")
+        write_table(records, Path(args.output), sort_by=["database", "source_file", "source_position"])
+        return
+    if not (args.records and args.report):
+        raise InputError("nothing to import", expected="export FILE... -o OUT.csv, or --records and --report to "
+                         "import the exports listed in the config")
+    raw: list[dict] = []
+    records, report = import_exports(_config(args), Path.cwd(), raw_sink=raw)
     write_table(records, Path(args.records), sort_by=["database", "source_file", "source_position"])
     write_json(report, Path(args.report))
+    if args.raw:
+        write_jsonl(sorted(raw, key=lambda r: r["record_id"]), Path(args.raw))
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
@@ -42,6 +57,13 @@ def cmd_dedup(args: argparse.Namespace) -> None:
     write_table(result.works, Path(args.works), sort_by=["work_id"])
     write_table(result.pairs, Path(args.pairs), sort_by=["record_id_a", "record_id_b"])
     log.info("%d records -> %d works (%d pairs)", len(records), len(result.works), len(result.pairs))
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from reviewflow.export import export_works
+    from reviewflow.tables import read_table
+
+    export_works(read_table(Path(args.works)), Path(args.ris), Path(args.bibtex), Path(args.csv))
 
 
 def cmd_eligibility(args: argparse.Namespace) -> None:
@@ -133,10 +155,23 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(flag, required=True, help=flag_help)
         command.set_defaults(func=func)
 
-    stage("import", cmd_import, "Read every export named in the config into one records table.",
-          ("--records", "output records CSV"), ("--report", "output import report JSON"))
+    importer = sub.add_parser(
+        "import", help="Read export files into one records table.",
+        description="Read export files (any supported format, detected from the content) into one records "
+        "table. With FILE arguments: prints the format and record count of each file and writes -o. Without: "
+        "imports the exports listed in the config, as the workflow does.")
+    importer.add_argument("files", nargs="*", metavar="FILE", help="export files to read")
+    importer.add_argument("-o", "--output", help="records CSV to write (with FILE arguments)")
+    importer.add_argument("--database", default="import", help="database id for FILE arguments (default: import)")
+    importer.add_argument("--config", default="config/review.yaml", help="review protocol (YAML)")
+    importer.add_argument("--records", help="records CSV to write (config mode)")
+    importer.add_argument("--report", help="import report JSON to write (config mode)")
+    importer.add_argument("--raw", help="JSON Lines file with every record's raw fields (config mode)")
+    importer.set_defaults(func=cmd_import)
     stage("dedup", cmd_dedup, "Merge duplicate records into works, with an audit file of pairs.",
           ("--records", "records CSV"), ("--works", "output works CSV"), ("--pairs", "output pairs CSV"))
+    stage("export", cmd_export, "Write the deduplicated works as RIS, BibTeX and CSV for reference managers.",
+          ("--works", "works CSV"), ("--ris", "output RIS"), ("--bibtex", "output BibTeX"), ("--csv", "output CSV"))
     stage("eligibility", cmd_eligibility, "Exclude works by rule (publication years, language).",
           ("--works", "works CSV"), ("--out", "output auto-excluded CSV"))
     stage("screen", cmd_screen, "Check the reviewers' decision files and settle each work's status.",

@@ -28,10 +28,13 @@ MERGED_FIELDS = [
     "pages",
     "doi",
     "pmid",
+    "pmcid",
+    "issn",
     "abstract",
     "language",
     "publication_types",
     "keywords",
+    "url",
 ]
 WORK_COLUMNS = ["work_id", "anchor_record_id", "member_record_ids", "n_members", "databases", *MERGED_FIELDS]
 PAIR_COLUMNS = ["record_id_a", "record_id_b", "rule", "verdict"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ import pandas as pd
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
 from reviewflow.formats.detect import read_export
-from reviewflow.normalize import short_author, short_hash, surname, title_key
+from reviewflow.normalize import normalise_issn, short_author, short_hash, surname, title_key
+from reviewflow.search_log import load_search_log, reconcile
 from reviewflow.tables import validate
 
 log = logging.getLogger(__name__)
@@ -29,8 +31,10 @@ RECORD_COLUMNS = [
     "source_position",
     "source_line",
     "format",
+    "accession",
     "title",
     "authors",
+    "authors_full",
     "first_author",
     "year",
     "journal",
@@ -40,10 +44,13 @@ RECORD_COLUMNS = [
     "pages",
     "doi",
     "pmid",
+    "pmcid",
+    "issn",
     "abstract",
     "language",
     "publication_types",
     "keywords",
+    "url",
 ]
 
 
@@ -88,8 +95,10 @@ def _row(database: str, source: str, fmt: str, record: ParsedRecord) -> dict[str
         "source_position": record.position,
         "source_line": record.line,
         "format": fmt,
+        "accession": record.accession,
         "title": " ".join(record.title.split()),
         "authors": "; ".join(authors),
+        "authors_full": "; ".join(" ".join(a.split()) for a in record.authors),
         "first_author": authors[0] if authors else "",
         "year": record.year,
         "journal": record.journal,
@@ -99,10 +108,13 @@ def _row(database: str, source: str, fmt: str, record: ParsedRecord) -> dict[str
         "pages": record.pages,
         "doi": record.doi,
         "pmid": record.pmid,
+        "pmcid": record.pmcid,
+        "issn": "; ".join(dict.fromkeys(i for i in map(normalise_issn, record.issn) if i)),
         "abstract": " ".join(record.abstract.split()),
         "language": record.language,
-        "publication_types": "; ".join(record.publication_types),
-        "keywords": "; ".join(record.keywords),
+        "publication_types": "; ".join(" ".join(t.split()) for t in record.publication_types),
+        "keywords": "; ".join(" ".join(k.split()) for k in record.keywords),
+        "url": record.url.strip(),
     }
 
 
@@ -116,40 +128,84 @@ def _disambiguate(ids: list[str]) -> list[str]:
     return out
 
 
-def import_exports(config: dict[str, Any], root: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """All records of all configured exports, and the import report (counts per file and per database)."""
+def _read_files(
+    plan: list[tuple[str, Path, str]], root: Path | None, raw_sink: list[dict[str, Any]] | None
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Read (database, path, format setting) triples into the records table and the per-file report."""
     rows: list[dict[str, Any]] = []
     files_report: list[dict[str, Any]] = []
-    for database, paths in export_files(config, root).items():
-        fmt_setting = config["databases"][database].get("format", "auto")
-        for path in paths:
-            fmt, records = read_export(path, fmt_setting)
-            source = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
-            file_rows = [_row(database, source, fmt, r) for r in records]
-            rows.extend(file_rows)
-            files_report.append(
-                {
-                    "database": database,
-                    "file": source,
-                    "format": fmt,
-                    "records": len(file_rows),
-                    "without_title": sum(1 for r in file_rows if not r["title"]),
-                    "without_year": sum(1 for r in file_rows if not r["year"]),
-                    "without_doi": sum(1 for r in file_rows if not r["doi"]),
-                    "without_authors": sum(1 for r in file_rows if not r["authors"]),
-                }
-            )
-            log.info("%s: %s, %d records", source, fmt, len(file_rows))
+    first_raw = len(raw_sink) if raw_sink is not None else 0
+    for database, path, fmt_setting in plan:
+        fmt, records = read_export(path, fmt_setting)
+        if root is not None and path.is_absolute() and path.is_relative_to(root):
+            source = path.relative_to(root).as_posix()
+        else:
+            source = path.as_posix()
+        file_rows = [_row(database, source, fmt, r) for r in records]
+        rows.extend(file_rows)
+        if raw_sink is not None:
+            raw_sink.extend({"source_file": source, "source_position": r.position, "fields": r.raw} for r in records)
+        files_report.append(
+            {
+                "database": database,
+                "file": source,
+                "format": fmt,
+                "records": len(file_rows),
+                "without_title": sum(1 for r in file_rows if not r["title"]),
+                "without_year": sum(1 for r in file_rows if not r["year"]),
+                "without_doi": sum(1 for r in file_rows if not r["doi"]),
+                "without_authors": sum(1 for r in file_rows if not r["authors"]),
+            }
+        )
+        log.info("%s: %s, %d records", source, fmt, len(file_rows))
     frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
     frame["record_id"] = _disambiguate(frame["record_id"].tolist())
+    if raw_sink is not None:
+        for entry, record_id in zip(raw_sink[first_raw:], frame["record_id"], strict=True):
+            entry["record_id"] = record_id
     frame = frame.astype({c: "str" for c in RECORD_COLUMNS if c not in ("source_position", "source_line")})
     frame = frame.astype({"source_position": "int64", "source_line": "int64"})
     frame = validate(frame, "records", file=Path("results/records.csv"), key_column="record_id")
+    return frame, files_report
+
+
+def import_files(paths: list[Path], database: str = "import") -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Records of export files named directly (outside the workflow), all under one database id."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", database):
+        raise InputError(f"database id {database!r} is not usable in record ids", field="--database",
+                         expected="lower-case letters, digits and underscores, starting with a letter")
+    for path in paths:
+        if not path.is_file():
+            raise InputError("file not found", file=path)
+    frame, files_report = _read_files([(database, p, "auto") for p in paths], None, None)
+    return frame, {"files": files_report, "records_total": len(frame)}
+
+
+def import_exports(
+    config: dict[str, Any], root: Path, raw_sink: list[dict[str, Any]] | None = None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """All records of all configured exports, and the import report (counts per file and per database).
+
+    With ``raw_sink``, every record's raw exported fields are appended to it (in records order) for the audit
+    file ``results/records_raw.jsonl``.
+    """
+    plan = [
+        (database, path, config["databases"][database].get("format", "auto"))
+        for database, paths in export_files(config, root).items()
+        for path in paths
+    ]
+    frame, files_report = _read_files(plan, root, raw_sink)
     per_database = {
         database: sum(f["records"] for f in files_report if f["database"] == database)
         for database in config["databases"]
     }
     report = {"files": files_report, "records_per_database": per_database, "records_total": len(frame)}
+    if config.get("search_log"):
+        log_path = root / config["search_log"]
+        report["searches"] = reconcile(load_search_log(log_path), Path(config["search_log"]), config, files_report)
+    else:
+        log.warning("no search_log in the config: hit counts are not reconciled with the exports")
+        report["searches"] = None
     if report["records_total"] != sum(per_database.values()):
         raise AssertionError("import report does not balance")
     return frame, report

@@ -34,6 +34,12 @@ def normalise_pages(value: str) -> str:
     return f"{prefix}{first}-{prefix2 or prefix}{last}"
 
 
+def normalise_issn(value: str) -> str:
+    """``NNNN-NNNX`` (Scopus writes ``03064530``, others add ``(Print)`` or ``(Linking)``); empty if not an ISSN."""
+    match = re.search(r"\b(\d{4})-?(\d{3}[\dXx])\b", value or "")
+    return f"{match.group(1)}-{match.group(2).upper()}" if match else ""
+
+
 def extract_year(value: str) -> str:
     """First plausible four-digit year in a date string (``2017 Nov 15`` -> ``2017``); empty if none."""
     match = _YEAR.search(value or "")
@@ -51,15 +57,35 @@ def title_key(title: str) -> str:
     return _NON_ALNUM.sub(" ", fold(title)).strip()
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
+_GROUP = re.compile(r"\b(group|collaborat\w*|consortium|committee|society|investigators|network|trialists|"
+                    r"association|organi[sz]ation|team|working)\b", re.IGNORECASE)
+
+
+def _initials(given: str) -> str:
+    return "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part and part[0].isalpha()).upper()
+
+
 def short_author(name: str) -> str:
-    """``Surname Initials`` from MEDLINE (``Neilen AD``), RIS (``Neilen, Amanda D.`` / ``Neilen, A.D.``) forms."""
-    name = " ".join((name or "").split())
+    """``Surname Initials`` from the forms databases print: ``Neilen AD`` (MEDLINE), ``Neilen, Amanda D.``
+    (RIS, WoS), ``Liu R.`` (Embase), ``G. Kalbe`` or ``Amanda D Neilen`` (given names first)."""
+    name = " ".join((name or "").split()).strip(" ,;")
     if not name:
         return ""
     if "," in name:
-        surname, _, given = name.partition(",")
-        initials = "".join(part[0] for part in re.split(r"[\s.\-]+", given) if part and part[0].isalpha())
-        return f"{surname.strip()} {initials.upper()}".strip()
+        family, _, given = name.partition(",")
+        return f"{family.strip()} {_initials(given)}".strip()
+    parts = name.split(" ")
+    if len(parts) == 1 or _GROUP.search(name):
+        return name
+    trailing = len(parts)
+    while trailing > 1 and _INITIALS.fullmatch(parts[trailing - 1]):
+        trailing -= 1
+    if trailing < len(parts):
+        initials = "".join(parts[trailing:]).replace(".", "").replace("-", "")
+        return " ".join(parts[:trailing]) + " " + initials
+    if all(part[:1].isupper() for part in parts):
+        return f"{parts[-1]} {_initials(' '.join(parts[:-1]))}"
     return name
 
 

@@ -58,6 +58,14 @@ def write_json(data: Any, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
+    """One JSON object per line, keys sorted: the audit copy of every record's raw exported fields."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
+
+
 @cache
 def load_schema(name: str) -> pa.DataFrameSchema:
     """The pandera schema ``schemas/<name>.yaml``."""

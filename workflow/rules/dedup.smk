@@ -11,3 +11,18 @@ rule dedup:
     shell:
         "{REVIEWFLOW} --log {log} dedup --config {input.config} --records {input.records}"
         " --works {output.works} --pairs {output.pairs}"
+
+
+rule export_works:
+    """The deduplicated works for reference managers (RIS, BibTeX) and spreadsheets (CSV)."""
+    input:
+        works="results/works.csv",
+    output:
+        ris="results/exports/works.ris",
+        bibtex="results/exports/works.bib",
+        csv="results/exports/works.csv",
+    log:
+        "logs/export_works.log",
+    shell:
+        "{REVIEWFLOW} --log {log} export --works {input.works} --ris {output.ris} --bibtex {output.bibtex}"
+        " --csv {output.csv}"

@@ -6,7 +6,9 @@ rule import_records:
     output:
         records="results/records.csv",
         report="results/import_report.json",
+        raw="results/records_raw.jsonl",
     log:
         "logs/import.log",
     shell:
         "{REVIEWFLOW} --log {log} import --config {input.config} --records {output.records} --report {output.report}"
+        " --raw {output.raw}"

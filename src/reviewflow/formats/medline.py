@@ -106,7 +106,7 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
                 title=_first(parsed, "TI") or _first(parsed, "BTI"),
                 authors=_as_list(parsed, "AU"),
                 year=extract_year(_first(parsed, "DP")),
-                journal=_first(parsed, "JT"),
+                journal=_first(parsed, "JT") or _first(parsed, "BTI"),
                 journal_abbrev=_first(parsed, "TA"),
                 volume=_first(parsed, "VI"),
                 issue=_first(parsed, "IP"),
@@ -116,6 +116,9 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
                 language=_first(parsed, "LA"),
                 publication_types=_as_list(parsed, "PT"),
                 keywords=_as_list(parsed, "OT") + _as_list(parsed, "MH"),
+                pmcid=_first(parsed, "PMC"),
+                issn=[re.sub(r"\s*\(.*\)$", "", v) for v in _as_list(parsed, "IS")],
+                raw={tag: _as_list(parsed, tag) for tag in parsed},
             )
         )
     return records

@@ -22,12 +22,18 @@ NAME = "ris"
 DESCRIPTION = "RIS"
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+# Cochrane Library RIS downloads wrap each record in a small header ("Record #3 of 18", "Provider: ...",
+# "Content: ..."); those lines are metadata of the download, not text lost between records.
+_WRAPPER = re.compile(r"^(Record #\d+ of \d+|Provider: .*|Content: .*)$")
+_SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
+_PMCID = re.compile(r"^PMC\d+$")
 _ALL_TAGS = [a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits]
 
 
 def looks_like_ris(text: str) -> bool:
     """True when the first non-blank line is an RIS ``TY  -`` line."""
-    first = next((line for line in text.split("\n", 50) if line.strip()), "")
+    lines = (line.strip() for line in text.split("\n", 50))
+    first = next((line for line in lines if line and not _WRAPPER.match(line)), "")
     return bool(re.match(r"^TY  - ", first.lstrip("\ufeff")))
 
 
@@ -59,7 +65,7 @@ def _record_starts(text: str, path: Path) -> list[int]:
                     expected="'ER  -' only after a record that began with 'TY  -'",
                 )
             open_line = None
-        elif open_line is None and line.strip():
+        elif open_line is None and line.strip() and not _WRAPPER.match(line.strip()):
             raise InputError(
                 f"text outside any record: {line[:40]!r}",
                 file=path,
@@ -96,9 +102,53 @@ def _pages(record: dict[str, list[str]]) -> str:
     return normalise_pages(start)
 
 
+def _accession(raw: dict[str, list[str]]) -> str:
+    """The source database's own id when the RIS carries one: WoS UT and CENTRAL id (AN), Embase accession
+    number (U2 ``L...``), Scopus EID (inside the UR link), or the AN of an Ovid/PubMed record."""
+    for value in raw.get("AN", []):
+        value = value.strip()
+        if re.match(r"^(WOS:\w+|CN-\d+)$", value):
+            return value
+    database = " ".join(raw.get("DB", [])).lower()
+    if "embase" in database:
+        for value in raw.get("U2", []):
+            if re.match(r"^L\d+$", value.strip()):
+                return value.strip()
+    for value in raw.get("UR", []):
+        match = _SCOPUS_EID.search(value)
+        if match:
+            return match.group(1)
+    if database and ("embase" in database or "medline" in database or "pubmed" in database):
+        for value in raw.get("AN", []):
+            if re.match(r"^\d+$", value.strip()):
+                return value.strip()
+    return ""
+
+
+def _pmid(raw: dict[str, list[str]]) -> str:
+    database = " ".join(raw.get("DB", [])).lower()
+    if "medline" in database or "pubmed" in database:
+        for value in raw.get("AN", []):
+            if re.match(r"^\d{1,9}$", value.strip()):
+                return value.strip()
+    for value in raw.get("C3", []):
+        match = re.match(r"^PUBMED (\d+)$", value.strip())
+        if match:
+            return match.group(1)
+    return ""
+
+
+def _issns(raw: dict[str, list[str]]) -> list[str]:
+    found = []
+    for value in raw.get("SN", []):
+        found += re.findall(r"\b\d{4}-?\d{3}[\dXx]\b", value)
+    return list(dict.fromkeys(found))
+
+
 def read_ris(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of an RIS file, keeping its position and starting line."""
     starts = _record_starts(text, path)
+    text = "\n".join(line for line in text.split("\n") if not _WRAPPER.match(line.strip()))
     parser = rispy.RisParser(
         mapping={tag: tag for tag in _ALL_TAGS},
         list_tags=_ALL_TAGS,
@@ -120,7 +170,7 @@ def read_ris(path: Path, text: str) -> list[ParsedRecord]:
             ParsedRecord(
                 position=position,
                 line=line,
-                accession="",
+                accession=_accession(raw),
                 title=_first(raw, "TI", "T1", "CT"),
                 authors=_all(raw, "AU", "A1"),
                 year=extract_year(_first(raw, "PY", "Y1", "DA")),
@@ -130,11 +180,15 @@ def read_ris(path: Path, text: str) -> list[ParsedRecord]:
                 issue=_first(raw, "IS"),
                 pages=_pages(raw),
                 doi=normalise_doi(_first(raw, "DO")),
-                pmid="",
+                pmid=_pmid(raw),
+                pmcid=next((v.strip() for v in raw.get("C2", []) if _PMCID.match(v.strip())), ""),
+                issn=_issns(raw),
                 abstract=_first(raw, "AB", "N2"),
                 language=_first(raw, "LA"),
                 publication_types=_all(raw, "M3"),
                 keywords=_all(raw, "KW"),
+                url=_first(raw, "UR", "L2"),
+                raw={tag: [v.strip() for v in values] for tag, values in raw.items()},
             )
         )
     return records
