@@ -118,6 +118,10 @@ def _row(database: str, source: str, fmt: str, record: ParsedRecord) -> dict[str
     }
 
 
+def _as_lists(raw: dict[str, Any]) -> dict[str, list[str]]:
+    return {str(tag): value if isinstance(value, list) else [value] for tag, value in raw.items()}
+
+
 def _disambiguate(ids: list[str]) -> list[str]:
     """Repeated ids (the same record exported twice) get -2, -3, ... in file order, so none is lost."""
     seen: Counter[str] = Counter()
@@ -144,7 +148,8 @@ def _read_files(
         file_rows = [_row(database, source, fmt, r) for r in records]
         rows.extend(file_rows)
         if raw_sink is not None:
-            raw_sink.extend({"source_file": source, "source_position": r.position, "fields": r.raw} for r in records)
+            raw_sink.extend({"source_file": source, "source_position": r.position, "fields": _as_lists(r.raw)}
+                            for r in records)
         files_report.append(
             {
                 "database": database,

@@ -32,7 +32,8 @@ class ParsedRecord:
     ``accession`` is the database's own identifier for the record when the export carries one (PMID, Scopus
     EID, WoS UT, Embase accession number, CENTRAL id); it becomes the record id. ``authors`` holds the names as
     exported (``Neilen, Amanda D`` or ``Neilen AD``), in order; ``issn``, ``publication_types`` and ``keywords``
-    are lists. ``raw`` keeps every field of the exported record (tag or column -> values) for the audit trail.
+    are lists. ``raw`` keeps every field of the exported record (tag or column -> value or list of values) for
+    the audit trail.
     """
 
     position: int
@@ -55,4 +56,4 @@ class ParsedRecord:
     publication_types: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     url: str = ""
-    raw: dict[str, list[str]] = field(default_factory=dict)
+    raw: dict[str, list[str] | str] = field(default_factory=dict)

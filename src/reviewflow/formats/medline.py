@@ -6,8 +6,8 @@ the audit trail) and a malformed line is reported where it is, instead of being 
 
 from __future__ import annotations
 
-import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from Bio import Medline
@@ -19,8 +19,6 @@ from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 NAME = "medline"
 DESCRIPTION = "PubMed MEDLINE tagged text"
 
-_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,3}- ")
-_CONTINUATION = re.compile(r"^ {6}")
 _DOI_IN_ID = re.compile(r"^(\S+)\s*\[doi\]\s*$")
 
 
@@ -30,32 +28,28 @@ def looks_like_medline(text: str) -> bool:
     return bool(re.match(r"^PMID- ?\d", first))
 
 
-def _blocks(text: str, path: Path) -> list[tuple[int, str]]:
-    """Records as (first line number, text); checks every line is a tag line or a continuation."""
-    blocks: list[tuple[int, str]] = []
-    start, lines = 0, []
+def _checked_lines(text: str, path: Path, starts: list[int]) -> Iterator[str]:
+    """Lines for Bio.Medline, checked on the way through (in the same pass): each is a tag line (``TAG - ``
+    with the tag padded to four characters), a six-space continuation, or blank. Appends to ``starts`` the line
+    number where each record begins, for error messages and the audit trail."""
+    previous_blank = True
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            if lines:
-                blocks.append((start, "\n".join(lines)))
-                lines = []
+        if not line or line.isspace():
+            previous_blank = True
+            yield "\n"
             continue
-        if _TAG_LINE.match(line):
-            if not lines:
-                start = number
-            lines.append(line.rstrip())
-        elif _CONTINUATION.match(line) and lines:
-            lines.append(line.rstrip())
-        else:
+        if line[4:6] == "- " and line[0] != " ":
+            if previous_blank:
+                starts.append(number)
+        elif not (line.startswith("      ") and not previous_blank):
             raise InputError(
                 f"unreadable MEDLINE line {line[:40]!r}",
                 file=path,
                 line=number,
                 expected="a tag line like 'TI  - ...' or a continuation line indented by six spaces",
             )
-    if lines:
-        blocks.append((start, "\n".join(lines)))
-    return blocks
+        previous_blank = False
+        yield line + "\n"
 
 
 def _first(record: dict, tag: str) -> str:
@@ -81,9 +75,16 @@ def _doi(record: dict) -> str:
 
 def read_medline(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of a MEDLINE file; each must start with ``PMID-`` as PubMed writes them."""
+    starts: list[int] = []
+    parsed_records = list(Medline.parse(_checked_lines(text, path, starts)))
+    if len(parsed_records) != len(starts):
+        raise InputError(
+            f"Bio.Medline read {len(parsed_records)} records but the file has {len(starts)} blocks",
+            file=path, expected="records separated by one blank line",
+        )
     records: list[ParsedRecord] = []
-    for position, (line, block) in enumerate(_blocks(text, path), start=1):
-        if not block.startswith("PMID-"):
+    for position, (line, parsed) in enumerate(zip(starts, parsed_records, strict=True), start=1):
+        if "PMID" not in parsed:
             raise InputError(
                 "record does not start with a PMID tag",
                 file=path,
@@ -91,7 +92,6 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
                 field="PMID",
                 expected="each record to begin with 'PMID- <number>' (a blank line separates records)",
             )
-        parsed = Medline.read(io.StringIO(block + "\n"))
         pmid = _first(parsed, "PMID").strip()
         if not pmid.isdigit():
             raise InputError(
@@ -118,7 +118,7 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
                 keywords=_as_list(parsed, "OT") + _as_list(parsed, "MH"),
                 pmcid=_first(parsed, "PMC"),
                 issn=[re.sub(r"\s*\(.*\)$", "", v) for v in _as_list(parsed, "IS")],
-                raw={tag: _as_list(parsed, tag) for tag in parsed},
+                raw=parsed,
             )
         )
     return records

@@ -9,7 +9,6 @@ records.
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 
 import rispy
@@ -21,13 +20,11 @@ from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 NAME = "ris"
 DESCRIPTION = "RIS"
 
-_TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 # Cochrane Library RIS downloads wrap each record in a small header ("Record #3 of 18", "Provider: ...",
 # "Content: ..."); those lines are metadata of the download, not text lost between records.
 _WRAPPER = re.compile(r"^(Record #\d+ of \d+|Provider: .*|Content: .*)$")
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _PMCID = re.compile(r"^PMC\d+$")
-_ALL_TAGS = [a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits]
 
 
 def looks_like_ris(text: str) -> bool:
@@ -42,8 +39,7 @@ def _record_starts(text: str, path: Path) -> list[int]:
     starts: list[int] = []
     open_line: int | None = None
     for number, line in enumerate(text.split("\n"), start=1):
-        match = _TAG.match(line)
-        tag = match.group(1) if match else None
+        tag = line[:2] if line[2:5] == "  -" else None
         if tag == "TY":
             if open_line is not None:
                 raise InputError(
@@ -83,16 +79,32 @@ def _record_starts(text: str, path: Path) -> list[int]:
     return starts
 
 
+class _RawRisParser(rispy.RisParser):
+    """rispy's line parser, keeping every tag as a list of values in file order.
+
+    A line without a tag continues the previous field's last value (joined with a space): a field wrapped over
+    several lines, or split by a bare carriage return, stays one value instead of becoming several.
+    """
+
+    def _add_tag(self, record: dict, tag: str | None, content: str, extend_multiline: bool = False) -> None:
+        values = record.setdefault(tag or "TY", [])
+        if extend_multiline and values:
+            if content:
+                values[-1] = f"{values[-1]} {content}" if values[-1] else content
+        else:
+            values.append(content)
+
+
 def _first(record: dict[str, list[str]], *tags: str) -> str:
     for tag in tags:
-        for value in record.get(tag, []):
-            if value.strip():
-                return value.strip()
+        for value in record.get(tag, ()):
+            if value:
+                return value
     return ""
 
 
 def _all(record: dict[str, list[str]], *tags: str) -> list[str]:
-    return [v.strip() for tag in tags for v in record.get(tag, []) if v.strip()]
+    return [value for tag in tags for value in record.get(tag, ()) if value]
 
 
 def _pages(record: dict[str, list[str]]) -> str:
@@ -148,14 +160,9 @@ def _issns(raw: dict[str, list[str]]) -> list[str]:
 def read_ris(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of an RIS file, keeping its position and starting line."""
     starts = _record_starts(text, path)
-    text = "\n".join(line for line in text.split("\n") if not _WRAPPER.match(line.strip()))
-    parser = rispy.RisParser(
-        mapping={tag: tag for tag in _ALL_TAGS},
-        list_tags=_ALL_TAGS,
-        delimiter_tags_mapping={},
-        ignore=[],
-        newline="\n",
-    )
+    if "Record #" in text:
+        text = "\n".join(line for line in text.split("\n") if not _WRAPPER.match(line.strip()))
+    parser = _RawRisParser(mapping={"TY": "TY"}, list_tags=[], delimiter_tags_mapping={}, ignore=[], newline="\n")
     raw_records = parser.parse(text)
     if len(raw_records) != len(starts):
         raise InputError(
@@ -165,6 +172,8 @@ def read_ris(path: Path, text: str) -> list[ParsedRecord]:
         )
     records = []
     for position, (line, raw) in enumerate(zip(starts, raw_records, strict=True), start=1):
+        if isinstance(raw.get("TY"), str):
+            raw["TY"] = [raw["TY"]]
         journal = _first(raw, "T2", "JF", "JO", "BT")
         records.append(
             ParsedRecord(
@@ -188,7 +197,7 @@ def read_ris(path: Path, text: str) -> list[ParsedRecord]:
                 publication_types=_all(raw, "M3"),
                 keywords=_all(raw, "KW"),
                 url=_first(raw, "UR", "L2"),
-                raw={tag: [v.strip() for v in values] for tag, values in raw.items()},
+                raw=raw,
             )
         )
     return records
