@@ -51,17 +51,42 @@ def test_same_title_different_year_or_doi_is_not_merged() -> None:
     config = load_config(Path(__file__).resolve().parents[1] / "config" / "review.yaml")
     base = dict.fromkeys(MERGED_FIELDS, "")
     rows = [
-        base | {"record_id": "scopus:ha", "database": "scopus", "title": "Annual report", "year": "2019"},
-        base | {"record_id": "scopus:hb", "database": "scopus", "title": "Annual report", "year": "2020"},
-        base | {"record_id": "scopus:hc", "database": "scopus", "title": "Erratum", "year": "2020",
-                "doi": "10.1/a"},
-        base | {"record_id": "scopus:hd", "database": "scopus", "title": "Erratum", "year": "2020",
-                "doi": "10.1/b"},
+        base | {"record_id": "scopus:ha", "database": "scopus", "title": "Annual report of the society",
+                "year": "2019"},
+        base | {"record_id": "scopus:hb", "database": "scopus", "title": "Annual report of the society",
+                "year": "2020"},
+        base | {"record_id": "scopus:hc", "database": "scopus", "title": "Correction to cryoneurolysis trial",
+                "year": "2020", "doi": "10.1/a"},
+        base | {"record_id": "scopus:hd", "database": "scopus", "title": "Correction to cryoneurolysis trial",
+                "year": "2020", "doi": "10.1/b"},
         base | {"record_id": "scopus:he", "database": "scopus", "title": "", "year": ""},
         base | {"record_id": "scopus:hf", "database": "scopus", "title": "", "year": ""},
+        base | {"record_id": "scopus:hg", "database": "scopus", "title": "Erratum", "year": "2021"},
+        base | {"record_id": "scopus:hh", "database": "scopus", "title": "Erratum", "year": "2021"},
+        base | {"record_id": "scopus:hi", "database": "scopus", "title": "Cryoneurolysis of the genicular nerves",
+                "year": "", "first_author": "Smith A"},
+        base | {"record_id": "scopus:hj", "database": "scopus", "title": "Cryoneurolysis of the genicular nerves",
+                "year": "2019", "first_author": "Jones B"},
     ]
     result = deduplicate(pd.DataFrame(rows), config)
-    assert len(result.works) == 6 and result.pairs.empty
+    assert len(result.works) == 10 and result.pairs.empty
+
+
+def test_same_title_with_a_missing_year_merges_on_the_first_author() -> None:
+    config = load_config(Path(__file__).resolve().parents[1] / "config" / "review.yaml")
+    base = dict.fromkeys(MERGED_FIELDS, "")
+    title = "Cryoneurolysis of the genicular nerves"
+    rows = [
+        base | {"record_id": "scopus:ha", "database": "scopus", "title": title, "year": "",
+                "first_author": "Smith A"},
+        base | {"record_id": "pubmed:1", "database": "pubmed", "title": title.upper() + ".", "year": "2019",
+                "first_author": "Smith AB", "pmid": "1"},
+    ]
+    result = deduplicate(pd.DataFrame(rows), config)
+    assert len(result.works) == 1
+    assert result.pairs.iloc[0].to_dict() == {"record_id_a": "pubmed:1", "record_id_b": "scopus:ha",
+                                              "rule": "title_author", "verdict": "duplicate"}
+    assert result.works.iloc[0]["anchor_record_id"] == "pubmed:1"
 
 
 def test_eligibility_excludes_only_on_evidence(mini_project: Path) -> None:

@@ -1,7 +1,8 @@
 """Dedup stage: records that are the same work are merged into one work with a stable id and an audit trail.
 
 This first version links records on exact evidence only: the same DOI, the same PMID, or the same normalised
-title in the same year (with no conflicting DOIs). Every link is written to the pairs file with the rule that
+title (of at least four words) with no conflicting DOIs and either the same year or, when a year is missing, the
+same first-author surname. Every link is written to the pairs file with the rule that
 made it, so each merge can be checked by a person. Fuzzy matching comes later behind the same interface.
 """
 
@@ -14,7 +15,7 @@ import pandas as pd
 
 from reviewflow.config import database_order
 from reviewflow.errors import InvariantError
-from reviewflow.normalize import short_hash, title_key
+from reviewflow.normalize import short_hash, surname, title_key
 
 MERGED_FIELDS = [
     "title",
@@ -37,6 +38,8 @@ MERGED_FIELDS = [
     "url",
 ]
 WORK_COLUMNS = ["work_id", "anchor_record_id", "member_record_ids", "n_members", "databases", *MERGED_FIELDS]
+# Titles shorter than this ("Erratum", "Editorial comment") say too little to merge on.
+MIN_TITLE_WORDS = 4
 PAIR_COLUMNS = ["record_id_a", "record_id_b", "rule", "verdict"]
 
 
@@ -90,16 +93,24 @@ def _exact_links(records: pd.DataFrame) -> dict[tuple[int, int], list[str]]:
             for other in members[1:]:
                 add(members[0], other, rule)
 
-    keys = records["title"].map(title_key) + "|" + records["year"]
-    usable = (records["title"].map(title_key) != "") & (records["year"] != "")
-    for _, positions in keys[usable].groupby(keys[usable], sort=True).groups.items():
+    titles = records["title"].map(title_key)
+    years = records["year"]
+    authors = records["first_author"].map(lambda a: title_key(surname(a)))
+    dois = records["doi"]
+    usable = titles.str.count(" ") >= MIN_TITLE_WORDS - 1
+    for _, positions in titles[usable].groupby(titles[usable], sort=True).groups.items():
         members = sorted(records.index.get_indexer(positions))
         for position, other in enumerate(members[1:], start=1):
-            doi_other = records["doi"].iat[other]
             for anchor in members[:position]:
-                doi_anchor = records["doi"].iat[anchor]
-                if not doi_other or not doi_anchor or doi_other == doi_anchor:
-                    add(anchor, other, "title_year")
+                if dois.iat[other] and dois.iat[anchor] and dois.iat[other] != dois.iat[anchor]:
+                    continue
+                if years.iat[other] and years.iat[anchor]:
+                    if years.iat[other] == years.iat[anchor]:
+                        add(anchor, other, "title_year")
+                        break
+                    continue
+                if authors.iat[other] and authors.iat[other] == authors.iat[anchor]:
+                    add(anchor, other, "title_author")
                     break
     return links
 
