@@ -6,6 +6,7 @@ the audit trail) and a malformed line is reported where it is, instead of being 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,8 +34,8 @@ def _checked_lines(text: str, path: Path, starts: list[int]) -> Iterator[str]:
     with the tag padded to four characters), a six-space continuation, or blank. Appends to ``starts`` the line
     number where each record begins, for error messages and the audit trail."""
     previous_blank = True
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line or line.isspace():
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if line.isspace() or not line:
             previous_blank = True
             yield "\n"
             continue
@@ -49,7 +50,7 @@ def _checked_lines(text: str, path: Path, starts: list[int]) -> Iterator[str]:
                 expected="a tag line like 'TI  - ...' or a continuation line indented by six spaces",
             )
         previous_blank = False
-        yield line + "\n"
+        yield line if line.endswith("\n") else line + "\n"
 
 
 def _first(record: dict, tag: str) -> str:
@@ -76,14 +77,9 @@ def _doi(record: dict) -> str:
 def read_medline(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of a MEDLINE file; each must start with ``PMID-`` as PubMed writes them."""
     starts: list[int] = []
-    parsed_records = list(Medline.parse(_checked_lines(text, path, starts)))
-    if len(parsed_records) != len(starts):
-        raise InputError(
-            f"Bio.Medline read {len(parsed_records)} records but the file has {len(starts)} blocks",
-            file=path, expected="records separated by one blank line",
-        )
     records: list[ParsedRecord] = []
-    for position, (line, parsed) in enumerate(zip(starts, parsed_records, strict=True), start=1):
+    for position, parsed in enumerate(Medline.parse(_checked_lines(text, path, starts)), start=1):
+        line = starts[position - 1]
         if "PMID" not in parsed:
             raise InputError(
                 "record does not start with a PMID tag",
@@ -121,6 +117,9 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
                 raw=parsed,
             )
         )
+    if len(records) != len(starts):
+        raise InputError(f"Bio.Medline read {len(records)} records but the file has {len(starts)} blocks",
+                         file=path, expected="records separated by one blank line")
     return records
 
 
