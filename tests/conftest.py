@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -100,7 +101,15 @@ RIS_TEXT = textwrap.dedent(
     """
 ).replace("ER  -\n", "ER  - \n")  # Scopus writes a space after the ER tag
 
-CONFIG_TEXT = (PROJECT / "config" / "review.yaml").read_text(encoding="utf-8")
+def _mini_config() -> str:
+    """The shipped protocol, searching only PubMed and Scopus and with no search log (tests add one)."""
+    config = yaml.safe_load((PROJECT / "config" / "review.yaml").read_text(encoding="utf-8"))
+    config["databases"] = {db: config["databases"][db] for db in ("pubmed", "scopus")}
+    config.pop("search_log", None)
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+
+
+CONFIG_TEXT = _mini_config()
 
 
 @pytest.fixture

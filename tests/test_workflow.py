@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import MEDLINE_TEXT, RIS_TEXT
+from tests.conftest import CONFIG_TEXT, MEDLINE_TEXT, RIS_TEXT
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
@@ -35,6 +35,7 @@ def small_review(project_copy: Path) -> Path:
         (project_copy / "data/raw" / database / name).write_text(text, encoding="utf-8")
     (project_copy / "data/screening").mkdir()
     (project_copy / "data/extraction").mkdir()
+    (project_copy / "config/review.yaml").write_text(CONFIG_TEXT, encoding="utf-8")
     return project_copy
 
 

@@ -3,23 +3,31 @@
 The published review's screening sheets are not public. This script derives a first pass from the corpus's
 ``expected_decision`` / ``exclusion_reason`` (our reading of the review's criteria), keyed by the project's own
 work ids. Work ids are never computed here: the project's pipeline is run on ``data/raw`` (import, dedup,
-eligibility) and each corpus row is matched to the work that holds its record.
+eligibility) and each corpus row is matched to the works that hold its records.
 
-Matching is by provenance. ``build_exports.py`` wrote every corpus row as one record at a known position of a
-known export file and listed it in ``provenance.csv`` (source_file, source_position, key). Joining that table to
-the imported records on (source_file, source_position) gives each row's record id, and the works' member record
-ids give its work. Nothing is guessed, so rows without a PMID, DOI or title match like every other row. The
-PMID, DOI and normalised title are compared only as a cross-check: a row whose PMID or DOI points anywhere but
-its provenance work is an error; a title that does so is reported as a note.
+Matching is by provenance. ``build_exports.py`` wrote every corpus row as one record in each database that holds
+it, at a known position of a known export file, and listed each in ``provenance.csv`` (source_file,
+source_position, key). Joining that table to the imported records on (source_file, source_position) gives each
+row's record ids, and the works' member record ids give its works. Nothing is guessed, so rows without a PMID,
+DOI or title match like every other row. The PMID, DOI and normalised title are compared only as a cross-check:
+a row whose PMID or DOI sits on any work but its own, or on none, is an error; a title that does so is a note.
 
-Every corpus row must map to exactly one work and every work must be reached. Several rows may share a work only
-when dedup merged their records; they must then agree on their decision, which is written once. Any failure
-stops the script before it writes the decision files (``match_report.csv`` is written either way, with the
-problems in it).
+Every record must be named by provenance and every work reached by a corpus row. Several rows may share a work
+only when dedup merged their records; they must then agree on their decision, which is written once.
 
-Outputs (all sorted by work_id, UTF-8, LF): ``data/screening/title_abstract.csv``,
-``data/screening/full_text.csv``, ``data/extraction/studies.csv`` and ``data/reconstruction/match_report.csv``
-(sorted by corpus key). See README.md in this folder for the stage rule and the parsing rules.
+One row's records should end up in one work. When the project's dedup leaves them in several (a dedup miss),
+nothing is papered over: every such work gets the row's decisions, ``match_report.csv`` counts the works in
+``split_into_works``, and a summary is printed. The row's extraction goes to one work only, the one holding its
+PubMed record if any, else its first record in database order; every other work of the row that reaches full
+text is excluded there with reason ``other`` and the note "duplicate of <work_id> missed by dedup
+(reconstruction)".
+
+Any failure stops the script before it writes the decision files (``match_report.csv`` is written either way,
+with the problems in it).
+
+Outputs (UTF-8, LF): ``data/screening/title_abstract.csv``, ``data/screening/full_text.csv``,
+``data/extraction/studies.csv`` (sorted by work_id) and ``data/reconstruction/match_report.csv`` (sorted by
+corpus key). See README.md in this folder for the stage rule and the parsing rules.
 
 Run from the project root, after ``build_exports.py``::
 
@@ -28,12 +36,14 @@ Run from the project root, after ``build_exports.py``::
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -51,6 +61,15 @@ MATCH_REPORT_OUT = HERE / "match_report.csv"
 REVIEWER = "reconstruction"
 METHOD = "provenance"
 
+#: The databases the reconstruction writes, in priority order, with the config entry each needs. Until
+#: config/review.yaml lists Embase and Web of Science, they are added to an in-memory copy of the config.
+DATABASES: dict[str, dict[str, Any]] = {
+    "pubmed": {"label": "PubMed", "exports": ["data/raw/pubmed/*"]},
+    "scopus": {"label": "Scopus", "exports": ["data/raw/scopus/*"]},
+    "embase": {"label": "Embase", "exports": ["data/raw/embase/*"]},
+    "wos": {"label": "Web of Science", "exports": ["data/raw/wos/*"]},
+}
+
 #: Exclusion reasons a reviewer can apply from the title and abstract alone.
 TITLE_ABSTRACT_REASONS = frozenset(
     {
@@ -66,6 +85,8 @@ TITLE_ABSTRACT_REASONS = frozenset(
 FULL_TEXT_REASONS = frozenset(
     {"intraoperative", "acute_postoperative_pain", "not_chronic_pain", "no_statistics", "other"}
 )
+#: Full-text reason given to the extra works of a row that dedup did not merge.
+DUPLICATE_REASON = "other"
 
 SCREENING_COLUMNS = ["work_id", "stage", "reviewer", "decision", "reason", "note"]
 STUDY_COLUMNS = [
@@ -89,10 +110,12 @@ STUDY_COLUMNS = [
 MATCH_COLUMNS = [
     "key",
     "method",
-    "source_file",
-    "source_position",
-    "record_id",
-    "work_id",
+    "databases",
+    "places",
+    "record_ids",
+    "work_ids",
+    "split_into_works",
+    "extraction_work_id",
     "shared_with",
     "auto_excluded",
     "expected_decision",
@@ -110,15 +133,27 @@ Row = dict[str, str]
 # ----------------------------------------------------------------------------------------------------
 
 
-def run_pipeline(root: Path = ROOT) -> tuple[dict[str, object], pd.DataFrame, pd.DataFrame, dict[str, str]]:
+def review_config(root: Path = ROOT) -> dict[str, Any]:
+    """The project's config, with any database of DATABASES it does not list yet added (in memory only), the
+    databases in DATABASES order first."""
+    from reviewflow.config import load_config
+
+    config = copy.deepcopy(load_config(root / "config" / "review.yaml"))
+    listed = config["databases"]
+    ordered = {name: listed.get(name, copy.deepcopy(spec)) for name, spec in DATABASES.items()}
+    ordered.update({name: spec for name, spec in listed.items() if name not in ordered})
+    config["databases"] = ordered
+    return config
+
+
+def run_pipeline(root: Path = ROOT) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """Run import, dedup and eligibility on data/raw; return (config, records, works,
     {work_id: auto-exclusion reason}). Records and works come back as strings, blanks as ""."""
-    from reviewflow.config import load_config
     from reviewflow.dedup import deduplicate
     from reviewflow.eligibility import apply_eligibility
     from reviewflow.importing import import_exports
 
-    config = load_config(root / "config" / "review.yaml")
+    config = review_config(root)
     records, _report = import_exports(config, root)
     works = deduplicate(records, config).works
     works = works.fillna("").astype(str)
@@ -145,7 +180,8 @@ def fold_title(title: str) -> str:
 
 
 def read_provenance(path: Path = PROVENANCE) -> list[Row]:
-    """The provenance table written by build_exports.py; its header, positions and uniqueness are checked."""
+    """The provenance table written by build_exports.py; its header, positions and places are checked (a key
+    appears once per database that holds it, a place only once)."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != PROVENANCE_COLUMNS:
@@ -155,44 +191,67 @@ def read_provenance(path: Path = PROVENANCE) -> list[Row]:
         if not re.fullmatch(r"[1-9]\d*", entry["source_position"]):
             raise ValueError(f"{path.name}: bad source_position {entry['source_position']!r} for {entry['key']}")
     places = [(entry["source_file"], entry["source_position"]) for entry in table]
-    keys = [entry["key"] for entry in table]
-    if len(set(places)) != len(places) or len(set(keys)) != len(keys):
-        raise ValueError(f"{path.name}: a (source_file, source_position) or a key appears twice")
+    if len(set(places)) != len(places):
+        raise ValueError(f"{path.name}: a (source_file, source_position) appears twice")
+    pairs = [(entry["source_file"], entry["key"]) for entry in table]
+    if len(set(pairs)) != len(pairs):
+        raise ValueError(f"{path.name}: a key appears twice in one export file")
     return table
 
 
 @dataclass(frozen=True)
-class Match:
-    """Where one corpus row was found: its place in the exports, its record and its work (or why not)."""
+class Placed:
+    """One record of a corpus row: where it was written, what the import called it, and its work."""
 
-    key: str
+    database: str
     source_file: str
     source_position: str
     record_id: str
     work_id: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where one corpus row was found: its records in database order, its works, and the checks."""
+
+    key: str
+    records: tuple[Placed, ...]
     cross_check: str
     problem: str
 
+    @property
+    def work_ids(self) -> list[str]:
+        """The row's distinct works, in the database order of their first record."""
+        return list(dict.fromkeys(placed.work_id for placed in self.records if placed.work_id))
 
-def cross_check(row: Row, work_id: str, index: dict[str, dict[str, set[str]]]) -> tuple[str, str]:
+    @property
+    def extraction_work_id(self) -> str:
+        """The work that gets the row's extraction: the one holding its PubMed record if any, else its first
+        record in database order (records are kept in that order, PubMed first)."""
+        works = self.work_ids
+        return works[0] if works else ""
+
+
+def cross_check(row: Row, works: set[str], index: dict[str, dict[str, set[str]]]) -> tuple[str, str]:
     """Compare the row's PMID, DOI and normalised title with the works that carry them.
 
-    Returns (summary, problem): a PMID or DOI found on any work but the provenance work (or on none) is a
-    problem; a title that is is only reported in the summary."""
+    Returns (summary, problem): a PMID or DOI found on any work outside the row's own works (or on none) is a
+    problem; a title that is is only reported in the summary. When the row's records sit in several works, an
+    identifier carried by only some of them is reported as "ok on k of n works"."""
     checks: list[str] = []
     problems: list[str] = []
     for name, value in (("pmid", row["pmid"]), ("doi", row["doi"].lower()), ("title", fold_title(row["title"]))):
         if not value:
             continue
         found = index[name].get(value, set())
-        if found == {work_id}:
-            checks.append(f"{name} ok")
+        if found and found <= works:
+            checks.append(f"{name} ok" + ("" if found == works else f" on {len(found)} of {len(works)} works"))
             continue
         if not found:
             what = f"{name} on no work"
         else:
-            others = sorted(found - {work_id})
-            what = f"{name} on {', '.join(others)}" + (" too" if work_id in found else " instead")
+            others = sorted(found - works)
+            what = f"{name} on {', '.join(others)}" + (" too" if found & works else " instead")
         checks.append(what)
         if name != "title":
             problems.append(f"cross-check failed: {what}")
@@ -200,27 +259,29 @@ def cross_check(row: Row, work_id: str, index: dict[str, dict[str, set[str]]]) -
 
 
 def match_rows(
-    rows: list[Row], provenance: list[Row], records: pd.DataFrame, works: pd.DataFrame
+    rows: list[Row], provenance: list[Row], records: pd.DataFrame, works: pd.DataFrame, order: list[str]
 ) -> tuple[list[Match], list[str]]:
-    """Map every corpus row to its record and work by provenance; return the matches (in corpus-key order) and
-    the problems that belong to no single row (records or works that no row reaches, stray provenance rows)."""
+    """Map every corpus row to its records and works by provenance; return the matches (in corpus-key order)
+    and the problems that belong to no single row (records or works that no row reaches, stray provenance
+    rows). ``order`` is the database priority order."""
     problems: list[str] = []
     corpus_keys = {row["key"] for row in rows}
+    places_of: dict[str, list[tuple[str, str]]] = {}
     for entry in provenance:
         if entry["key"] not in corpus_keys:
             problems.append(
                 f"provenance row {entry['source_file']}#{entry['source_position']} names unknown key {entry['key']}"
             )
-    place_of = {entry["key"]: (entry["source_file"], entry["source_position"]) for entry in provenance}
+        places_of.setdefault(entry["key"], []).append((entry["source_file"], entry["source_position"]))
 
-    record_at: dict[tuple[str, str], str] = {}
+    record_at: dict[tuple[str, str], tuple[str, str]] = {}
     for record in records.itertuples(index=False):
         place = (record.source_file, str(record.source_position))
         if place in record_at:
             problems.append(f"two records at {place[0]}#{place[1]}")
-        record_at[place] = record.record_id
-    placed = set(place_of.values())
-    for place, record_id in sorted(record_at.items(), key=lambda item: (item[0][0], int(item[0][1]))):
+        record_at[place] = (record.record_id, record.database)
+    placed = {place for places in places_of.values() for place in places}
+    for place, (record_id, _) in sorted(record_at.items(), key=lambda item: (item[0][0], int(item[0][1]))):
         if place not in placed:
             problems.append(f"record {record_id} at {place[0]}#{place[1]} has no provenance row")
 
@@ -238,23 +299,30 @@ def match_rows(
             if value and work_id:
                 index[name].setdefault(value, set()).add(work_id)
 
+    rank = {database: position for position, database in enumerate(order)}
     matches: list[Match] = []
     for row in sorted(rows, key=lambda r: r["key"]):
-        source_file, position = place_of.get(row["key"], ("", ""))
-        record_id = record_at.get((source_file, position), "")
-        work_id = work_of.get(record_id, "")
-        check, problem = ("", "")
-        if not source_file:
+        found: list[Placed] = []
+        missing: list[str] = []
+        for source_file, position in places_of.get(row["key"], []):
+            record_id, database = record_at.get((source_file, position), ("", ""))
+            work_id = work_of.get(record_id, "")
+            if not record_id:
+                missing.append(f"no imported record at {source_file}#{position}")
+            elif not work_id:
+                missing.append(f"record {record_id} belongs to no work")
+            found.append(Placed(database, source_file, position, record_id, work_id))
+        found.sort(key=lambda p: (rank.get(p.database, len(rank)), p.source_file, int(p.source_position)))
+        check, problem = "", ""
+        if not found:
             problem = "no provenance row"
-        elif not record_id:
-            problem = f"no imported record at {source_file}#{position}"
-        elif not work_id:
-            problem = f"record {record_id} belongs to no work"
+        elif missing:
+            problem = "; ".join(missing)
         else:
-            check, problem = cross_check(row, work_id, index)
-        matches.append(Match(row["key"], source_file, position, record_id, work_id, check, problem))
+            check, problem = cross_check(row, {p.work_id for p in found}, index)
+        matches.append(Match(row["key"], tuple(found), check, problem))
 
-    reached = {match.work_id for match in matches if match.work_id}
+    reached = {work_id for match in matches for work_id in match.work_ids}
     for work in works.sort_values("work_id").itertuples(index=False):
         if work.work_id not in reached:
             problems.append(
@@ -264,34 +332,72 @@ def match_rows(
     return matches, problems
 
 
+def split_reason(match: Match, records: pd.DataFrame) -> str:
+    """What the row's records carry of the keys the project's dedup links on (DOI, PMID, title with year or
+    first author), so a person can see why they were not joined. Describes the records, not the dedup rule,
+    which may change."""
+    from reviewflow import dedup
+
+    mine = records.set_index("record_id").loc[[placed.record_id for placed in match.records]]
+
+    def where(column: str) -> str:
+        having = [db for db, value in zip(mine["database"], mine[column], strict=True) if value]
+        if not having:
+            return "none"
+        return "all" if len(having) == len(mine) else "only " + ", ".join(having)
+
+    words = sorted({len(title.split()) for title in mine["title"] if title})
+    minimum = getattr(dedup, "MIN_TITLE_WORDS", None)
+    title = where("title")
+    if words:
+        title += f" ({'/'.join(map(str, words))} word{'s' if words != [1] else ''}"
+        title += f"; dedup needs {minimum})" if minimum and min(words) < minimum else ")"
+    parts = [f"DOI {where('doi')}", f"PMID {where('pmid')}", f"title {title}", f"year {where('year')}"]
+    parts.append(f"first author {where('first_author')}")
+    return "; ".join(parts)
+
+
 # ----------------------------------------------------------------------------------------------------
 # Decisions
 # ----------------------------------------------------------------------------------------------------
 
 
-def screening_rows(row: Row, work_id: str, note: str) -> tuple[list[Row], list[Row]]:
-    """(title/abstract rows, full-text rows) for one work that was not excluded by rule."""
+def screening_rows(row: Row, work_id: str, note: str, duplicate_of: str = "") -> tuple[list[Row], list[Row]]:
+    """(title/abstract rows, full-text rows) for one work that was not excluded by rule. A work that dedup
+    should have merged into ``duplicate_of`` gets the row's title/abstract decision, and, when the row reaches
+    full text, an exclusion there with reason DUPLICATE_REASON."""
 
-    def decision(stage: str, verdict: str, reason: str = "") -> Row:
+    def decision(stage: str, verdict: str, reason: str = "", text: str = note) -> Row:
         return {
             "work_id": work_id,
             "stage": stage,
             "reviewer": REVIEWER,
             "decision": verdict,
             "reason": reason,
-            "note": note,
+            "note": text,
         }
 
     reason = row["exclusion_reason"]
     if row["expected_decision"] == "include":
-        return [decision("title_abstract", "include")], [decision("full_text", "include")]
-    if row["expected_decision"] != "exclude":
+        ta_rows, ft_rows = [decision("title_abstract", "include")], [decision("full_text", "include")]
+    elif row["expected_decision"] != "exclude":
         raise ValueError(f"{row['key']}: unknown expected_decision {row['expected_decision']!r}")
-    if reason in TITLE_ABSTRACT_REASONS:
-        return [decision("title_abstract", "exclude", reason)], []
-    if reason in FULL_TEXT_REASONS:
-        return [decision("title_abstract", "include")], [decision("full_text", "exclude", reason)]
-    raise ValueError(f"{row['key']}: exclusion without a known reason ({reason!r})")
+    elif reason in TITLE_ABSTRACT_REASONS:
+        ta_rows, ft_rows = [decision("title_abstract", "exclude", reason)], []
+    elif reason in FULL_TEXT_REASONS:
+        ta_rows, ft_rows = [decision("title_abstract", "include")], [decision("full_text", "exclude", reason)]
+    else:
+        raise ValueError(f"{row['key']}: exclusion without a known reason ({reason!r})")
+    if duplicate_of and ft_rows:
+        ft_rows = [
+            decision(
+                "full_text",
+                "exclude",
+                DUPLICATE_REASON,
+                f"duplicate of {duplicate_of} missed by dedup (reconstruction)",
+            )
+        ]
+    return ta_rows, ft_rows
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -387,25 +493,31 @@ def main() -> int:
     config, records, works, auto_excluded = run_pipeline()
     reasons = set(config["screening"]["reasons"])
     designs = set(config["extraction"]["designs"])
-    unknown = (TITLE_ABSTRACT_REASONS | FULL_TEXT_REASONS) - reasons
+    unknown = (TITLE_ABSTRACT_REASONS | FULL_TEXT_REASONS | {DUPLICATE_REASON}) - reasons
     if unknown:
         raise ValueError(f"stage rule uses reasons missing from config screening.reasons: {sorted(unknown)}")
 
     rows = read_corpus()
     by_key = {row["key"]: row for row in rows}
-    matches, work_problems = match_rows(rows, read_provenance(), records, works)
+    matches, work_problems = match_rows(rows, read_provenance(), records, works, list(config["databases"]))
+    match_of = {match.key: match for match in matches}
     row_problems = [f"corpus row {m.key}: {m.problem}" for m in matches if m.problem]
 
-    # Rows that reach one work through different records (dedup merged them) are decided together, once.
+    # The corpus rows that reach each work (several only when dedup merged their records), and the rows whose
+    # extraction work it is.
     keys_of: dict[str, list[str]] = {}
+    owners_of: dict[str, list[str]] = {}
     for match in matches:
-        if match.work_id and not match.problem:
-            keys_of.setdefault(match.work_id, []).append(match.key)
+        if match.problem:
+            continue
+        for work_id in match.work_ids:
+            keys_of.setdefault(work_id, []).append(match.key)
+        owners_of.setdefault(match.extraction_work_id, []).append(match.key)
 
     title_abstract: list[Row] = []
     full_text: list[Row] = []
     included: list[tuple[str, Row]] = []
-    written_for: dict[str, str] = {}
+    written_for: dict[tuple[str, str], str] = {}
     notes: list[str] = []
     for work_id, keys in sorted(keys_of.items()):
         row = by_key[keys[0]]
@@ -415,47 +527,65 @@ def main() -> int:
             continue
         if len(keys) > 1:
             notes.append(f"work {work_id}: dedup merged the records of corpus rows {', '.join(keys)}")
+        duplicate_of = "" if work_id in owners_of else match_of[keys[0]].extraction_work_id
         rule = auto_excluded.get(work_id, "")
         if rule:
-            written = "nothing (excluded by rule)"
-            if row["expected_decision"] == "include":
+            written = f"nothing (excluded by rule: {rule})"
+            if row["expected_decision"] == "include" and not duplicate_of:
                 notes.append(f"{', '.join(keys)}: corpus says include but eligibility excludes it ({rule})")
         else:
             note = f"corpus key{'s' if len(keys) > 1 else ''} {'; '.join(keys)}"
-            ta_rows, ft_rows = screening_rows(row, work_id, note)
+            if duplicate_of:
+                note += f"; duplicate of {duplicate_of} missed by dedup (reconstruction)"
+            ta_rows, ft_rows = screening_rows(row, work_id, note, duplicate_of)
             title_abstract += ta_rows
             full_text += ft_rows
-            if row["expected_decision"] == "include":
+            if row["expected_decision"] == "include" and not duplicate_of:
                 included.append((work_id, row))
                 written = "included"
+            elif duplicate_of and ft_rows:
+                written = f"excluded at full_text ({DUPLICATE_REASON}: duplicate of {duplicate_of})"
             else:
                 written = f"excluded at {'full_text' if ft_rows else 'title_abstract'}"
-            if row["exclusion_reason"] in {"outside_dates", "non_english"}:
+            if row["exclusion_reason"] in {"outside_dates", "non_english"} and not duplicate_of:
                 notes.append(
                     f"{keys[0]}: corpus reason {row['exclusion_reason']} left to a person "
                     f"(year {row['year']!r}, language {row['language']!r})"
                 )
         for key in keys:
-            written_for[key] = written if key == keys[0] else f"{written} (with {keys[0]})"
+            written_for[(key, work_id)] = written if key == keys[0] else f"{written} (with {keys[0]})"
 
-    report = [
-        {
-            "key": match.key,
-            "method": METHOD,
-            "source_file": match.source_file,
-            "source_position": match.source_position,
-            "record_id": match.record_id,
-            "work_id": match.work_id,
-            "shared_with": "; ".join(key for key in keys_of.get(match.work_id, []) if key != match.key),
-            "auto_excluded": auto_excluded.get(match.work_id, ""),
-            "expected_decision": by_key[match.key]["expected_decision"],
-            "exclusion_reason": by_key[match.key]["exclusion_reason"],
-            "written": written_for.get(match.key, "nothing (not matched)"),
-            "cross_check": match.cross_check,
-            "problem": match.problem,
-        }
-        for match in matches
-    ]
+    report = []
+    for match in matches:
+        row = by_key[match.key]
+        work_ids = match.work_ids
+        written = [written_for.get((match.key, work_id), "nothing") for work_id in work_ids]
+        rules = [auto_excluded[work_id] for work_id in work_ids if work_id in auto_excluded]
+        report.append(
+            {
+                "key": match.key,
+                "method": METHOD,
+                "databases": "; ".join(placed.database for placed in match.records),
+                "places": "; ".join(f"{p.source_file}#{p.source_position}" for p in match.records),
+                "record_ids": "; ".join(placed.record_id for placed in match.records),
+                "work_ids": "; ".join(work_ids),
+                "split_into_works": str(len(work_ids)),
+                "extraction_work_id": match.extraction_work_id,
+                "shared_with": "; ".join(
+                    dict.fromkeys(k for w in work_ids for k in keys_of.get(w, []) if k != match.key)
+                ),
+                "auto_excluded": "; ".join(dict.fromkeys(rules)),
+                "expected_decision": row["expected_decision"],
+                "exclusion_reason": row["exclusion_reason"],
+                "written": (
+                    "; ".join(f"{w}: {text}" for w, text in zip(work_ids, written, strict=True))
+                    if len(work_ids) > 1
+                    else (written[0] if written else "nothing (not matched)")
+                ),
+                "cross_check": match.cross_check,
+                "problem": match.problem,
+            }
+        )
     write_csv(MATCH_REPORT_OUT, MATCH_COLUMNS, report)
 
     problems = row_problems + work_problems
@@ -466,6 +596,16 @@ def main() -> int:
     title_notes = [f"{m.key}: {m.cross_check}" for m in matches if "title on" in m.cross_check]
     for line in title_notes:
         print(f"note: title cross-check: {line}")
+    split = [match for match in matches if len(match.work_ids) > 1]
+    for match in split:
+        groups = [
+            f"{work_id} ({', '.join(p.database for p in match.records if p.work_id == work_id)})"
+            for work_id in match.work_ids
+        ]
+        print(
+            f"dedup miss: {match.key} ({by_key[match.key]['expected_decision']}) split into "
+            f"{' + '.join(groups)}; records carry: {split_reason(match, records)}"
+        )
     if problems:
         print(
             f"{len(problems)} matching problems; nothing written except {MATCH_REPORT_OUT.relative_to(ROOT)}",
@@ -479,10 +619,12 @@ def main() -> int:
     write_csv(FULL_TEXT_OUT, SCREENING_COLUMNS, sorted(full_text, key=lambda r: r["work_id"]))
     write_csv(STUDIES_OUT, STUDY_COLUMNS, sorted(studies, key=lambda r: r["work_id"]))
     shared = sum(1 for keys in keys_of.values() if len(keys) > 1)
+    extra = sum(len(match.work_ids) - 1 for match in split)
     print(
-        f"corpus rows {len(rows)}; records {len(records)}; works {len(works)}; works shared by several rows "
-        f"{shared}; excluded by rule {len(auto_excluded)}; title_abstract rows {len(title_abstract)}; "
-        f"full_text rows {len(full_text)}; studies {len(studies)}"
+        f"corpus rows {len(rows)}; records {len(records)}; works {len(works)}; rows split over several works "
+        f"{len(split)} ({extra} extra works); works shared by several rows {shared}; excluded by rule "
+        f"{len(auto_excluded)}; title_abstract rows {len(title_abstract)}; full_text rows {len(full_text)}; "
+        f"studies {len(studies)}"
     )
     return 0
 
