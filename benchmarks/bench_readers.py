@@ -20,8 +20,11 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-WORDS = ("cryoneurolysis cryoanalgesia nerve pain chronic knee shoulder ablation trial cohort ultrasound guided "
-         "intercostal genicular occipital phantom limb outcome randomized retrospective analgesia").split()
+WORDS = [
+    "cryoneurolysis", "cryoanalgesia", "nerve", "pain", "chronic", "knee", "shoulder", "ablation", "trial",
+    "cohort", "ultrasound", "guided", "intercostal", "genicular", "occipital", "phantom", "limb", "outcome",
+    "randomized", "retrospective", "analgesia",
+]
 
 
 def _title(rng: random.Random) -> str:
