@@ -204,7 +204,7 @@ def test_embase_older_layout_source_column_and_newpage_lines() -> None:
     # Source: "Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014"
     assert (first.journal, first.year, first.volume, first.issue, first.pages) == (
         "Endoscopic Ultrasound", "2014", "3", "3", "152-160")
-    assert first.doi == "10.4103/2303-9027.138783"  # from the Open URL link's id=doi:...
+    assert (first.doi, first.issn) == ("10.4103/2303-9027.138783", ["22267190"])  # from the Open URL link
     assert first.accession == ""  # this layout has no accession column
     _, newpage = read_export(shared_fixture("asreview+asreview/tests/demo_data/embase_newpage.csv"))
     assert [r.line for r in newpage] == [2, 5, 8, 11, 14, 17]  # each abstract starts with "TEST" + blank line

@@ -11,15 +11,17 @@ import re
 import unicodedata
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_ANYWHERE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def normalise_doi(value: str) -> str:
-    """Lower-case DOI without resolver prefix; empty when the value is not DOI-shaped."""
-    doi = _DOI_PREFIX.sub("", (value or "").strip()).strip().rstrip(".").lower()
-    return doi if _DOI_SHAPE.match(doi) else ""
+    """Lower-case DOI without resolver prefix, found anywhere in the value (exports glue other text to it:
+    ``https://doi.org/10.1/x``, ``doi:10.1/x``, ``10.1/x     LK  - https://...``); empty when there is none."""
+    text = _DOI_PREFIX.sub("", (value or "").strip())
+    match = _DOI_ANYWHERE.search(text)
+    return match.group(0).rstrip(".,;").lower() if match else ""
 
 
 def normalise_pages(value: str) -> str:

@@ -24,9 +24,11 @@ Structure rules; breaking one is an ``InputError`` naming the file and the physi
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -47,6 +49,7 @@ _HEADER_SEARCH_LINES = 30
 _FIELD_SIZE_LIMIT = 100_000_000
 _PLACEHOLDERS = frozenset({"[no abstract available]", "[no author name available]", "[no author id available]",
                            "[no title available]", "null", "none", "nan", "n/a"})
+_PLACEHOLDER_LENGTH = max(len(p) for p in _PLACEHOLDERS)
 _SCOPUS_AUTHOR_ID = re.compile(r"\s*\(\d+\)\s*$")
 _SCOPUS_EID = re.compile(r"2-s2\.0-\d+")
 _FUNDING_TEXT = re.compile(r"funding text (\d+)")
@@ -218,8 +221,7 @@ def _fit_rows(
     names = header.names
     width = _named_width(names)
     lower = [name.lower() for name in names[:width]]
-    title_column = min(i for i, name in enumerate(lower) if name in TITLE_NAMES) if any(
-        name in TITLE_NAMES for name in lower) else 0
+    title_column = next((i for i, name in enumerate(lower) if name in TITLE_NAMES), 0)
     long_rows = [cells for _, cells in rows if len(cells) > width]
     trailing_delimiters = width < len(names) or (
         len(long_rows) == len(rows) and len({len(cells) for cells in long_rows}) == 1
@@ -276,7 +278,7 @@ def _clean(value: str) -> str:
     value = value.strip()
     if value.startswith('="') and value.endswith('"') and len(value) >= 3:
         value = value[2:-1].strip()
-    return "" if value.lower() in _PLACEHOLDERS else value
+    return "" if len(value) <= _PLACEHOLDER_LENGTH and value.lower() in _PLACEHOLDERS else value
 
 
 def _split_bracket_aware(value: str, separator: str) -> list[str]:
@@ -347,8 +349,14 @@ def _split(value: str, style: str) -> list[str]:
         parts = _split_bracket_aware(value, separator)
     else:
         parts = _split_authors_auto(value)
-    cleaned = (" ".join(part.split()) for part in parts)
-    return [part for part in cleaned if part and part.lower() not in _PLACEHOLDERS]
+    items = []
+    for part in parts:
+        part = part.strip()
+        if "  " in part or "\n" in part or "\t" in part:
+            part = " ".join(part.split())
+        if part and not (len(part) <= _PLACEHOLDER_LENGTH and part.lower() in _PLACEHOLDERS):
+            items.append(part)
+    return items
 
 
 def _doi(value: str) -> str:
@@ -402,7 +410,8 @@ class _Table:
                 return value
         return ""
 
-    def first(self, cells: list[str], field: str, convert) -> str:  # noqa: ANN001 - a str -> str function
+    def first(self, cells: list[str], field: str, convert: Callable[[str], str]) -> str:
+        """The first non-empty result of ``convert`` over the field's columns."""
         for i in self.fields.get(field, ()):
             value = _clean(cells[i])
             converted = convert(value) if value else ""
@@ -464,10 +473,8 @@ def _special_cases(profile: str, fields: dict, table: _Table, cells: list[str]) 
         if not fields["accession"]:
             fields["accession"] = _url_param(fields["url"], "id")
         if not fields["issn"]:
-            issn = _url_param(table.value(cells, "issn"), "issn")
+            issn = _url_param(table.value(cells, "openurl"), "issn")
             fields["issn"] = [issn] if issn else []
-        else:
-            fields["issn"] = [i for i in fields["issn"] if not i.startswith(("http://", "https://"))]
     elif profile in ("pubmed", "pubmed_legacy"):
         _fill_from_citation(fields, table.value(cells, "citation"))
         fields["accession"] = fields["pmid"]
@@ -531,10 +538,18 @@ def read_delimited(path: Path, text: str) -> list[ParsedRecord]:
     if header is None:
         raise _no_header(path, text)
     profile = profile_for(header.names)
-    rows = _fit_rows(path, text, header, profile, _parse_rows(path, text, header, profile))
-    table = _Table(header.names[: _named_width(header.names)], profile)
-    return [_record(position, line, cells, extra, table, profile)
-            for position, (line, cells, extra) in enumerate(rows, start=1)]
+    # The records hold no reference cycles; pausing the cyclic garbage collector while a large table becomes
+    # hundreds of thousands of small lists and dicts saves it from re-scanning them (about 40% of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rows = _fit_rows(path, text, header, profile, _parse_rows(path, text, header, profile))
+        table = _Table(header.names[: _named_width(header.names)], profile)
+        return [_record(position, line, cells, extra, table, profile)
+                for position, (line, cells, extra) in enumerate(rows, start=1)]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def sniff(text: str) -> bool:

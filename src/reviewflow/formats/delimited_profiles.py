@@ -1,9 +1,10 @@
 """Column maps for the delimited (CSV / TSV) reader: one profile per exporting database or tool.
 
 A profile is recognised from the header row (every column of one of its ``signatures`` present, compared
-case-insensitively) and says which columns feed which ``ParsedRecord`` field. Column lists are in priority order:
-the first non-empty cell wins, except for keywords, which are collected from every listed column. Authors and
-keywords columns carry the way their cell is split (see ``delimited._split``):
+case-insensitively) and says which columns feed which ``ParsedRecord`` field (plus ``page_start`` / ``page_end``,
+and ``source`` / ``citation`` / ``openurl``: cells that ``delimited._special_cases`` parses for missing fields).
+Column lists are in priority order: the first non-empty cell wins, except for keywords, which are collected from
+every listed column. Authors and keywords columns carry the way their cell is split (see ``delimited._split``):
 
 ``semicolon``   ``A; B; C`` (Scopus full names drop their ``(id)`` in ``scopus_full``)
 ``scopus``      ``;`` in current Scopus exports, ``, `` between ``Surname I.`` names in older ones
@@ -43,7 +44,7 @@ def _sig(*names: str) -> frozenset[str]:
 # Header names that make a column the record's title; a header needs one of them to be read at all.
 TITLE_NAMES = frozenset(
     {"title", "document title", "article title", "item title", "title primary", "primary title", "display_name",
-     "ti", "publication title (title)"}
+     "ti"}
 )
 
 GENERIC_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -150,7 +151,8 @@ EMBASE = Profile(
         "page_end": ("last page",),
         "doi": ("doi", "full text link", "open url link"),
         "pmid": ("medline pmid",),
-        "issn": ("issn", "open url link"),
+        "issn": ("issn",),
+        "openurl": ("open url link",),
         "abstract": ("abstract",),
         "language": ("article language",),
         "publication_types": ("publication type",),

@@ -188,7 +188,7 @@ def read_ris(path: Path, text: str) -> list[ParsedRecord]:
                 volume=_first(raw, "VL"),
                 issue=_first(raw, "IS"),
                 pages=_pages(raw),
-                doi=normalise_doi(_first(raw, "DO")),
+                doi=normalise_doi(_first(raw, "DO", "DI", "L3")),
                 pmid=_pmid(raw),
                 pmcid=next((v.strip() for v in raw.get("C2", []) if _PMCID.match(v.strip())), ""),
                 issn=_issns(raw),
