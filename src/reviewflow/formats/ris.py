@@ -150,6 +150,15 @@ def _pmid(raw: dict[str, list[str]]) -> str:
     return ""
 
 
+def _journal_abbrev(raw: dict[str, list[str]]) -> str:
+    """J2/JA/J1 are abbreviations; JO is one too when the record also has a full JF (Embase.com writes both),
+    while some exporters use JO for the full name (then it is the journal, not its abbreviation)."""
+    abbrev = _first(raw, "J2", "JA", "J1")
+    if not abbrev and _first(raw, "JF") and _first(raw, "JO") != _first(raw, "JF"):
+        abbrev = _first(raw, "JO")
+    return abbrev
+
+
 def _issns(raw: dict[str, list[str]]) -> list[str]:
     found = []
     for value in raw.get("SN", []):
@@ -184,7 +193,7 @@ def read_ris(path: Path, text: str) -> list[ParsedRecord]:
                 authors=_all(raw, "AU", "A1"),
                 year=extract_year(_first(raw, "PY", "Y1", "DA")),
                 journal=journal,
-                journal_abbrev=_first(raw, "J2", "JA"),
+                journal_abbrev=_journal_abbrev(raw),
                 volume=_first(raw, "VL"),
                 issue=_first(raw, "IS"),
                 pages=_pages(raw),
