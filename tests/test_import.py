@@ -115,3 +115,25 @@ def test_missing_export_pattern_is_an_error(mini_project: Path) -> None:
         path.unlink()
     with pytest.raises(InputError, match="no export file matches 'data/raw/scopus/\\*'"):
         import_exports(config, mini_project)
+
+
+def test_utf16_big_endian_and_leading_blank_lines(tmp_path: Path) -> None:
+    data = ("\n\n\n" + RIS_TEXT).encode("utf-16-be")
+    _, records = read_export(write(tmp_path, "be.ris", codecs.BOM_UTF16_BE + data))
+    assert len(records) == 3 and records[0].line == 4
+
+
+def test_cp1252_file_is_read_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = RIS_TEXT.replace("Smith, A.B.", "Müller, A.B.")
+    _, records = read_export(write(tmp_path, "latin.ris", text.encode("cp1252")))
+    assert records[0].authors[0] == "Müller, A.B."
+    assert "latin.ris:8: not valid UTF-8; decoded as cp1252" in caplog.text
+
+
+def test_tags_without_trailing_space_and_trailing_spaces_after_values(tmp_path: Path) -> None:
+    text = RIS_TEXT.replace("ER  - \n", "ER  -\n").replace("PY  - 2015", "PY  - 2015   ")
+    _, records = read_export(write(tmp_path, "tight.ris", text))
+    assert len(records) == 3 and records[0].year == "2015"
+    medline = MEDLINE_TEXT.replace("LA  - eng", "LA  - eng   ")
+    _, records = read_export(write(tmp_path, "spaces.txt", medline))
+    assert records[0].language == "eng"
