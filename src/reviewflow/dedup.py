@@ -1,21 +1,29 @@
 """Dedup stage: records that are the same work are merged into one work with a stable id and an audit trail.
 
-This first version links records on exact evidence only: the same DOI, the same PMID, or the same normalised
-title (of at least four words) with no conflicting DOIs and either the same year or, when a year is missing, the
-same first-author surname. Every link is written to the pairs file with the rule that
-made it, so each merge can be checked by a person. Fuzzy matching comes later behind the same interface.
+Steps (each in its own module): comparable features per record (dedup_features), candidate pairs from several
+blocking keys (dedup_blocking), vectorised field similarities and ordered decision rules (dedup_rules), then
+people's overrides, then clustering with a union-find that refuses any merge joining records with conflicting
+hard evidence (two different DOIs or PMIDs, or a pair a person marked as different). Every candidate pair is
+written out with its scores, the rule that decided it and the verdict; pairs in the "review" band are listed
+for a person, ready to become overrides.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from reviewflow.config import database_order
-from reviewflow.errors import InvariantError
-from reviewflow.normalize import short_hash, surname, title_key
+from reviewflow.dedup_blocking import candidate_pairs
+from reviewflow.dedup_features import compute_features
+from reviewflow.dedup_rules import RULE_RANK, decide, score_pairs
+from reviewflow.errors import InputError, InvariantError
+from reviewflow.normalize import short_hash
+from reviewflow.tables import read_table
 
 MERGED_FIELDS = [
     "title",
@@ -37,24 +45,65 @@ MERGED_FIELDS = [
     "keywords",
     "url",
 ]
-WORK_COLUMNS = ["work_id", "anchor_record_id", "member_record_ids", "n_members", "databases", *MERGED_FIELDS]
-# Titles shorter than this ("Erratum", "Editorial comment") say too little to merge on.
-MIN_TITLE_WORDS = 4
-PAIR_COLUMNS = ["record_id_a", "record_id_b", "rule", "verdict"]
+WORK_COLUMNS = ["work_id", "anchor_record_id", "member_record_ids", "n_members", "databases", *MERGED_FIELDS,
+                "field_sources"]
+PAIR_COLUMNS = ["record_id_a", "record_id_b", "title_similarity", "authors_similarity", "year_diff", "journal",
+                "volume", "page", "doi", "pmid", "rule", "verdict"]
 
 
 @dataclass
 class DedupResult:
-    """Works (one row per unique work) and the candidate pairs that explain every merge."""
+    """Works (one row per unique work), every candidate pair with its verdict, and the review band."""
 
     works: pd.DataFrame
     pairs: pd.DataFrame
     record_to_work: dict[str, str]
+    review: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-class _UnionFind:
-    def __init__(self, size: int) -> None:
+OVERRIDE_COLUMNS = ["record_id_a", "record_id_b", "decision", "reason"]
+REVIEW_COLUMNS = ["record_id_a", "record_id_b", "rule", "title", "authors", "year_a", "year_b", "title_a",
+                  "title_b", "first_author_a", "first_author_b", "journal_a", "journal_b", "doi_a", "doi_b",
+                  "decision", "reason"]
+
+
+def work_id_for(anchor_record_id: str) -> str:
+    """Stable work id derived from the anchor record id (see docs/DATA_CONTRACTS.md)."""
+    return "W" + short_hash(anchor_record_id)
+
+
+def read_overrides(path: Path, record_ids: set[str]) -> pd.DataFrame:
+    """People's decisions on pairs (``same`` / ``different`` with a reason); unknown record ids are an error."""
+    if not path.exists():
+        return pd.DataFrame(columns=OVERRIDE_COLUMNS)
+    frame = read_table(path, required=OVERRIDE_COLUMNS)
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        for column in ("record_id_a", "record_id_b"):
+            if row[column] not in record_ids:
+                raise InputError(f"override names record {row[column]!r}, which no export holds any more",
+                                 file=path, line=line, field=column,
+                                 expected="a record_id listed in results/records.csv",
+                                 hint="remove the row, or correct the id after an export changed")
+        if row["decision"] not in ("same", "different"):
+            raise InputError(f"unknown override decision {row['decision']!r}", file=path, line=line,
+                             field="decision", expected="same or different")
+        if not row["reason"].strip():
+            raise InputError("an override needs a reason", file=path, line=line, field="reason",
+                             expected="a short note on why the records are (not) the same work")
+    return frame
+
+
+class _ConstrainedUnion:
+    """Union-find whose clusters carry their DOIs, PMIDs and cannot-link partners, so a merge that would join
+    conflicting hard evidence is refused instead of made."""
+
+    def __init__(self, dois: np.ndarray, pmids: np.ndarray) -> None:
+        size = len(dois)
         self.parent = list(range(size))
+        self.dois: list[set[str]] = [{d} if d else set() for d in dois]
+        self.pmids: list[set[str]] = [{p} if p else set() for p in pmids]
+        self.cannot: list[set[int]] = [set() for _ in range(size)]
 
     def find(self, item: int) -> int:
         root = item
@@ -64,75 +113,106 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
+    def forbid(self, a: int, b: int) -> None:
+        self.cannot[self.find(a)].add(b)
+        self.cannot[self.find(b)].add(a)
+
+    def conflict(self, a: int, b: int) -> str:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ""
+        if len(self.dois[ra] | self.dois[rb]) > 1:
+            return "cluster_doi_conflict"
+        if len(self.pmids[ra] | self.pmids[rb]) > 1:
+            return "cluster_pmid_conflict"
+        if any(self.find(x) == rb for x in self.cannot[ra]) or any(self.find(x) == ra for x in self.cannot[rb]):
+            return "cluster_marked_different"
+        return ""
+
     def union(self, a: int, b: int) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        keep, drop = min(ra, rb), max(ra, rb)
+        self.parent[drop] = keep
+        self.dois[keep] |= self.dois[drop]
+        self.pmids[keep] |= self.pmids[drop]
+        self.cannot[keep] |= self.cannot[drop]
 
 
-def work_id_for(anchor_record_id: str) -> str:
-    """Stable work id derived from the anchor record id (see docs/DATA_CONTRACTS.md)."""
-    return "W" + short_hash(anchor_record_id)
+def _apply_overrides(decided: pd.DataFrame, overrides: pd.DataFrame, position: dict[str, int]) -> pd.DataFrame:
+    if overrides.empty:
+        return decided
+    index = {(a, b): i for i, (a, b) in enumerate(zip(decided["a"], decided["b"], strict=True))}
+    extra = []
+    for row in overrides.itertuples(index=False):
+        a, b = sorted((position[row.record_id_a], position[row.record_id_b]))
+        rule = "override_same" if row.decision == "same" else "override_different"
+        verdict = "duplicate" if row.decision == "same" else "not"
+        if (a, b) in index:
+            decided.loc[index[(a, b)], ["rule", "verdict"]] = [rule, verdict]
+        else:
+            extra.append({"a": a, "b": b, "rule": rule, "verdict": verdict})
+    if extra:
+        decided = pd.concat([decided, pd.DataFrame(extra)], ignore_index=True)
+    return decided
 
 
-def _exact_links(records: pd.DataFrame) -> dict[tuple[int, int], list[str]]:
-    """Pairs of row positions sharing a DOI, a PMID, or a title and year without conflicting DOIs."""
-    links: dict[tuple[int, int], list[str]] = {}
-
-    def add(a: int, b: int, rule: str) -> None:
-        key = (a, b) if a < b else (b, a)
-        rules = links.setdefault(key, [])
-        if rule not in rules:
-            rules.append(rule)
-
-    for column, rule in (("doi", "doi"), ("pmid", "pmid")):
-        values = records[column]
-        present = values[values != ""]
-        for _, positions in present.groupby(present, sort=True).groups.items():
-            members = sorted(records.index.get_indexer(positions))
-            for other in members[1:]:
-                add(members[0], other, rule)
-
-    titles = records["title"].map(title_key)
-    years = records["year"]
-    authors = records["first_author"].map(lambda a: title_key(surname(a)))
-    dois = records["doi"]
-    usable = titles.str.count(" ") >= MIN_TITLE_WORDS - 1
-    for _, positions in titles[usable].groupby(titles[usable], sort=True).groups.items():
-        members = sorted(records.index.get_indexer(positions))
-        for position, other in enumerate(members[1:], start=1):
-            for anchor in members[:position]:
-                if dois.iat[other] and dois.iat[anchor] and dois.iat[other] != dois.iat[anchor]:
-                    continue
-                if years.iat[other] and years.iat[anchor]:
-                    if years.iat[other] == years.iat[anchor]:
-                        add(anchor, other, "title_year")
-                        break
-                    continue
-                if authors.iat[other] and authors.iat[other] == authors.iat[anchor]:
-                    add(anchor, other, "title_author")
-                    break
-    return links
+def _cluster(decided: pd.DataFrame, features_doi: np.ndarray, features_pmid: np.ndarray) -> tuple[_ConstrainedUnion,
+                                                                                                  pd.DataFrame]:
+    union = _ConstrainedUnion(features_doi, features_pmid)
+    for row in decided[decided["rule"] == "override_different"].itertuples(index=False):
+        union.forbid(int(row.a), int(row.b))
+    merges = decided[decided["verdict"] == "duplicate"].copy()
+    merges["rank"] = merges["rule"].map(RULE_RANK).fillna(99)
+    merges["title_order"] = -merges["title"].fillna(1.0) if "title" in merges else 0
+    merges = merges.sort_values(["rank", "title_order", "a", "b"], kind="mergesort")
+    refused: dict[int, str] = {}
+    for index, row in zip(merges.index, merges.itertuples(index=False), strict=True):
+        a, b = int(row.a), int(row.b)
+        problem = "" if row.rule == "override_same" else union.conflict(a, b)
+        if problem:
+            refused[index] = problem
+        else:
+            union.union(a, b)
+    if refused:
+        keys = list(refused)
+        decided.loc[keys, "rule"] = [refused[k] for k in keys]
+        decided.loc[keys, "verdict"] = "not"
+    return union, decided
 
 
-def deduplicate(records: pd.DataFrame, config: dict[str, Any]) -> DedupResult:
+def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.DataFrame | None = None
+                ) -> DedupResult:
     """Cluster records into works; anchor = first member in database priority order, then by record id."""
     records = records.reset_index(drop=True)
-    priority = {name: rank for rank, name in enumerate(database_order(config))}
-    links = _exact_links(records)
-    union = _UnionFind(len(records))
-    for a, b in links:
-        union.union(a, b)
-
+    repeated = records["record_id"][records["record_id"].duplicated()]
+    if not repeated.empty:
+        raise InputError(f"duplicate record ids in the input: {', '.join(sorted(set(repeated))[:5])}",
+                         field="record_id", expected="each record id once")
+    order = database_order(config)
+    priority = {name: rank for rank, name in enumerate(order)}
+    unknown = sorted(set(records["database"]) - set(priority))
+    if unknown:
+        raise InputError(f"records from database(s) {', '.join(unknown)} not listed in the config",
+                         field="databases", expected=f"one of {', '.join(order)}")
     record_ids = records["record_id"].tolist()
-    clusters: dict[int, list[int]] = {}
-    for position in range(len(records)):
-        clusters.setdefault(union.find(position), []).append(position)
+    position = {record_id: i for i, record_id in enumerate(record_ids)}
 
+    features = compute_features(records)
+    pairs = candidate_pairs(features)
+    decided = decide(score_pairs(features, pairs))
+    decided = _apply_overrides(decided, overrides if overrides is not None else pd.DataFrame(), position)
+    union, decided = _cluster(decided, features.doi, features.pmid)
+
+    clusters: dict[int, list[int]] = {}
+    for p in range(len(records)):
+        clusters.setdefault(union.find(p), []).append(p)
+    databases = records["database"].to_numpy()
     works_rows = []
     record_to_work: dict[str, str] = {}
     for members in clusters.values():
-        ordered = sorted(members, key=lambda p: (priority[records["database"].iat[p]], record_ids[p]))
+        ordered = sorted(members, key=lambda p: (priority[databases[p]], record_ids[p]))
         anchor = ordered[0]
         work_id = work_id_for(record_ids[anchor])
         row: dict[str, Any] = {
@@ -140,10 +220,16 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any]) -> DedupResult:
             "anchor_record_id": record_ids[anchor],
             "member_record_ids": "; ".join(sorted(record_ids[p] for p in members)),
             "n_members": len(members),
-            "databases": "; ".join(sorted({records["database"].iat[p] for p in members}, key=priority.get)),
+            "databases": "; ".join(sorted({databases[p] for p in members}, key=priority.get)),
         }
-        for field in MERGED_FIELDS:
-            row[field] = next((records[field].iat[p] for p in ordered if records[field].iat[p]), "")
+        sources = []
+        for name in MERGED_FIELDS:
+            column = records[name]
+            source = next((p for p in ordered if column.iat[p]), None)
+            row[name] = column.iat[source] if source is not None else ""
+            if source is not None and source != anchor:
+                sources.append(f"{name}={record_ids[source]}")
+        row["field_sources"] = "; ".join(sources)
         works_rows.append(row)
         for p in members:
             record_to_work[record_ids[p]] = work_id
@@ -152,14 +238,44 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any]) -> DedupResult:
     if works["work_id"].duplicated().any():
         clash = works.loc[works["work_id"].duplicated(keep=False), "anchor_record_id"].tolist()
         raise InvariantError(f"work id collision between anchors {clash}")
-    pair_rows = []
-    for (a, b), rules in links.items():
-        first, second = sorted((record_ids[a], record_ids[b]))
-        pair_rows.append({"record_id_a": first, "record_id_b": second, "rule": "+".join(rules),
-                          "verdict": "duplicate"})
-    pairs = pd.DataFrame(pair_rows, columns=PAIR_COLUMNS).sort_values(["record_id_a", "record_id_b"],
-                                                                      kind="mergesort")
     if len(record_to_work) != len(records) or works["n_members"].sum() != len(records):
         raise InvariantError("dedup lost or duplicated records: members do not add up to the records imported")
-    return DedupResult(works=works.reset_index(drop=True), pairs=pairs.reset_index(drop=True),
-                       record_to_work=record_to_work)
+    pairs_out = _pairs_table(decided, record_ids)
+    review = _review_table(decided, records)
+    return DedupResult(works=works.reset_index(drop=True), pairs=pairs_out, record_to_work=record_to_work,
+                       review=review)
+
+
+def _pairs_table(decided: pd.DataFrame, record_ids: list[str]) -> pd.DataFrame:
+    ids = np.array(record_ids, dtype=object)
+    frame = pd.DataFrame({
+        "record_id_a": ids[decided["a"].to_numpy(dtype=np.int64)],
+        "record_id_b": ids[decided["b"].to_numpy(dtype=np.int64)],
+    })
+    swap = frame["record_id_a"] > frame["record_id_b"]
+    frame.loc[swap, ["record_id_a", "record_id_b"]] = frame.loc[swap, ["record_id_b", "record_id_a"]].to_numpy()
+    for column in ("title", "authors"):
+        values = decided[column] if column in decided else pd.Series(np.nan, index=decided.index)
+        frame[f"{column}_similarity"] = values.round(3).to_numpy()
+    for column in ("year_diff", "journal", "volume", "page", "doi", "pmid"):
+        frame[column] = decided[column].to_numpy() if column in decided else np.nan
+    frame["rule"] = decided["rule"].to_numpy()
+    frame["verdict"] = decided["verdict"].to_numpy()
+    return frame[PAIR_COLUMNS].sort_values(["record_id_a", "record_id_b"], kind="mergesort").reset_index(drop=True)
+
+
+def _review_table(decided: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    band = decided[decided["verdict"] == "review"]
+    rows = []
+    for row in band.itertuples(index=False):
+        a, b = records.iloc[int(row.a)], records.iloc[int(row.b)]
+        if a["record_id"] > b["record_id"]:
+            a, b = b, a
+        rows.append({"record_id_a": a["record_id"], "record_id_b": b["record_id"], "rule": row.rule,
+                     "title": round(row.title, 3), "authors": round(row.authors, 3) if row.authors == row.authors
+                     else "", "year_a": a["year"], "year_b": b["year"], "title_a": a["title"], "title_b": b["title"],
+                     "first_author_a": a["first_author"], "first_author_b": b["first_author"],
+                     "journal_a": a["journal"], "journal_b": b["journal"], "doi_a": a["doi"], "doi_b": b["doi"],
+                     "decision": "", "reason": ""})
+    frame = pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+    return frame.sort_values(["record_id_a", "record_id_b"], kind="mergesort").reset_index(drop=True)

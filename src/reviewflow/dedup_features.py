@@ -1,0 +1,195 @@
+"""Comparable forms of every record, computed once per record before any pair is compared.
+
+The same study exported by four databases differs in case, accents, punctuation, HTML or LaTeX markup, author
+forms, abbreviated journal names, page ranges and language tags; these columns remove those differences so the
+comparisons that follow measure real disagreement only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reviewflow.normalize import fold
+
+STOP_WORDS = frozenset(
+    (
+        "a an and are as at by for from in into is of on or the to with without within its their this that "
+        "der die das und von mit le la les des du et en el los las del y"
+    ).split()
+)
+_ROMAN = {
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "x": "10",
+    "xi": "11",
+    "xii": "12",
+    "xiii": "13",
+    "xiv": "14",
+    "xv": "15",
+    "xvi": "16",
+    "xvii": "17",
+    "xviii": "18",
+    "xix": "19",
+    "xx": "20",
+}
+_TAGS = re.compile(r"<[^>]{1,40}>")
+_LATEX = re.compile(r"\\[a-zA-Z]+\s*|[{}\\]")
+# Notes databases append to titles: "[Chinese]", "[Review] [33 refs]", "[Erratum appears in ...]", "(author's transl)"
+_TRAILING_NOTE = re.compile(r"\s*(?:\[[^\[\]]{1,300}\]|\([^()]{1,40}\))\s*\.?\s*$")
+# MEDLINE-style notes appended to a title, possibly nested or cut off: ".[Erratum appears in ... [added]].[Erratum"
+_NOTE_TAIL = re.compile(r"\.?\s*\[(erratum|comment|retraction|retracted|corrected|republished|update|review|"
+                        r"summary for patients|see comment|reprint|published erratum)\b.*$", re.IGNORECASE)
+_UNCLOSED_TAIL = re.compile(r"\s*\[[^\]]*$")
+_CLEAN_PAGES = re.compile(r"^[A-Za-z]?\d+(?:\s*-\s*[A-Za-z]?\d+)?$")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_FIRST_NUMBER = re.compile(r"\d+")
+# What a title says the record is, read at its start only ("[Erratum appears in ...]" at the end of an
+# article's title is a note on the article, not an erratum record).
+_KIND_PATTERNS = [
+    ("erratum", re.compile(r"^(erratum|errata|corrigendum|correction|publisher correction|author correction)\b")),
+    ("retraction", re.compile(r"^(retraction|retracted|withdrawn|expression of concern|notice of retraction)\b")),
+    ("reply", re.compile(r"^(reply|response|in reply|authors? reply|author response)\b")),
+    ("comment", re.compile(r"^(comment(ary)? on|comments? to|letter to the editor|re:)")),
+]
+# Conference abstracts and supplements (not "Proceedings of the National Academy ...": a journal).
+_ABSTRACT_VENUE = re.compile(r"\b(abstracts?|congress|conference|meeting|symposium|suppl(ement)?|poster|"
+                             r"proceedings(?! of the (national|royal)))\b")
+
+
+def normalise_title(title: str) -> str:
+    """Lower-case ASCII words of a title without markup, punctuation or a trailing language note."""
+    text = html.unescape(title or "")
+    text = _TAGS.sub(" ", text)
+    text = _LATEX.sub("", text)
+    for pattern in (_NOTE_TAIL, _UNCLOSED_TAIL):
+        match = pattern.search(text)
+        if match and match.start() > 0:  # a note after the title, never the whole title
+            text = text[: match.start()]
+    previous = None
+    while previous != text:  # "[Title in English]. [Japanese]", "... impairment. [Chinese]"
+        previous = text
+        text = text.strip().strip(".").strip()
+        if text.startswith("[") and text.endswith("]") and text.count("[") == 1:  # MEDLINE's translated titles
+            text = text[1:-1]
+        else:
+            text = _TRAILING_NOTE.sub("", text)
+    words = _NON_ALNUM.sub(" ", fold(text)).split()
+    return " ".join(_ROMAN.get(word, word) for word in words)
+
+
+def title_kind(title: str) -> str:
+    """``erratum``, ``retraction``, ``reply`` or ``comment`` when the title says so, else empty."""
+    text = fold(html.unescape(title or "")).strip().lstrip("[").strip()
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return ""
+
+
+def journal_tokens(journal: str) -> str:
+    """Journal words without stop words, for abbreviation-aware comparison (``j pain res``)."""
+    words = _NON_ALNUM.sub(" ", fold(html.unescape(journal or ""))).split()
+    return " ".join(w for w in words if w not in STOP_WORDS)
+
+
+def journals_compatible(a: str, b: str) -> bool:
+    """True when one journal name abbreviates the other: each word of the shorter form is a prefix of the
+    next word of the longer one, in order (``j cereb blood flow metab`` ~ ``journal cerebral blood flow
+    metabolism``)."""
+    if not a or not b:
+        return True
+    short, long = sorted((a.split(), b.split()), key=len)
+    position = 0
+    for word in short:
+        while position < len(long) and not long[position].startswith(word):
+            position += 1
+        if position == len(long):
+            return False
+        position += 1
+    return True
+
+
+def _number(value: str) -> str:
+    match = _FIRST_NUMBER.search(value or "")
+    return match.group(0).lstrip("0") or "0" if match else ""
+
+
+def _last_number(value: str) -> str:
+    numbers = _FIRST_NUMBER.findall(value or "")
+    return (numbers[-1].lstrip("0") or "0") if numbers else ""
+
+
+@dataclass
+class Features:
+    """Column arrays, one entry per record (row position), used by blocking and scoring."""
+
+    record_id: np.ndarray
+    title: np.ndarray  # normalised title
+    title_tokens: list[list[str]]  # without stop words
+    authors: np.ndarray  # surnames of the first six authors, space-joined
+    first_author: np.ndarray  # first author's surname
+    year: np.ndarray  # int, 0 when missing
+    journal: np.ndarray  # journal tokens
+    volume: np.ndarray
+    issue: np.ndarray
+    page: np.ndarray  # first page number
+    page_end: np.ndarray  # last page number (= first for a single page)
+    page_alpha: np.ndarray  # bool: page has a letter (article numbers e12724, a1754; supplements S417)
+    doi: np.ndarray
+    pmid: np.ndarray
+    kind: np.ndarray  # erratum / retraction / reply / comment / ""
+    abstract_venue: np.ndarray  # bool: conference abstract or supplement
+
+
+def _surnames(authors: str) -> list[str]:
+    names = []
+    for author in authors.split("; "):
+        parts = author.split()
+        if not parts:
+            continue
+        family = parts[:-1] if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 4 else parts
+        key = _NON_ALNUM.sub("", fold(" ".join(family)))
+        if key:
+            names.append(key)
+    return names
+
+
+def compute_features(records: pd.DataFrame) -> Features:
+    """Features of every record of a records table (docs/DATA_CONTRACTS.md columns)."""
+    titles = [normalise_title(t) for t in records["title"]]
+    surnames = [_surnames(a) for a in records["authors"]]
+    journal = [journal_tokens(j or a) for j, a in zip(records["journal"], records["journal_abbrev"], strict=True)]
+    venue_text = (
+        records["journal"] + " " + records["volume"] + " " + records["issue"] + " " + records["publication_types"]
+    ).map(fold)
+    return Features(
+        record_id=records["record_id"].to_numpy(dtype=object),
+        title=np.array(titles, dtype=object),
+        title_tokens=[[w for w in t.split() if w not in STOP_WORDS] for t in titles],
+        authors=np.array([" ".join(s[:6]) for s in surnames], dtype=object),
+        first_author=np.array([s[0] if s else "" for s in surnames], dtype=object),
+        year=np.array([int(y) if y else 0 for y in records["year"]], dtype=np.int32),
+        journal=np.array(journal, dtype=object),
+        volume=np.array([_number(v) for v in records["volume"]], dtype=object),
+        issue=np.array([_number(v) for v in records["issue"]], dtype=object),
+        page=np.array([_number(p) if _CLEAN_PAGES.match(p.strip()) else "" for p in records["pages"]],
+                      dtype=object),
+        page_end=np.array([_last_number(p) if _CLEAN_PAGES.match(p.strip()) else "" for p in records["pages"]],
+                          dtype=object),
+        page_alpha=np.array([bool(re.search(r"[A-Za-z]", p)) for p in records["pages"]], dtype=bool),
+        doi=records["doi"].to_numpy(dtype=object),
+        pmid=records["pmid"].to_numpy(dtype=object),
+        kind=np.array([title_kind(t) for t in records["title"]], dtype=object),
+        abstract_venue=np.array([bool(_ABSTRACT_VENUE.search(v)) for v in venue_text], dtype=bool),
+    )

@@ -1,0 +1,160 @@
+"""Field-wise similarity of candidate pairs (vectorised with rapidfuzz) and the rules that decide them.
+
+Each pair gets a verdict (``duplicate``, ``not``, ``review``) and the name of the first rule that applies, so
+every merge and every refusal can be explained. The thresholds are the documented constants below; they were set
+on several public labelled sets together (see benchmarks/README.md), never on one alone.
+
+Order of the rules: identifiers first (a shared DOI or PMID links, conflicting ones forbid), then the guards
+against the known false-merge traps (errata, comments and replies; different years, volumes or pages; conference
+abstracts against full papers), then the similarity rules from the strongest evidence to the weakest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from reviewflow.dedup_features import STOP_WORDS, Features, journals_compatible
+
+TITLE_HIGH = 0.95  # near-identical titles (typos, punctuation, markup differences remain)
+TITLE_FUZZY = 0.85  # titles that differ by a few words
+TITLE_LOW = 0.70  # e.g. a translated or retitled version, only with full bibliographic agreement
+AUTHORS_MATCH = 0.75
+AUTHORS_STRONG = 0.90
+DOI_TITLE_MIN = 0.50  # below this a shared DOI is more likely a data error than the same work
+
+# Rule ranks: lower is applied first when clusters are built.
+RULE_RANK = {
+    "override_same": 0, "doi": 1, "pmid": 2, "title_source": 3, "title_authors": 4, "title_year_source": 5,
+    "fuzzy_title_source": 6, "bibliographic": 7, "title_authors_volume": 8,
+}
+
+
+def _similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
+    """Pairwise similarity in [0, 1]; NaN where either side is empty."""
+    if len(a) == 0:
+        return np.empty(0)
+    scores = process.cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(np.float64) / 100.0
+    missing = (a == "") | (b == "")
+    scores[missing] = np.nan
+    return scores
+
+
+def _match(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1 equal, 0 different, -1 when either is missing."""
+    present = (a != "") & (b != "")
+    return np.where(present, (a == b).astype(np.int8), -1).astype(np.int8)
+
+
+def _pages_match(features: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1 when the page ranges overlap (``488`` and ``487-488`` agree), 0 when they are disjoint, -1 when either is
+    missing or only one is an article number (``e12724`` against a printed range ``1-6`` says nothing)."""
+    start_a, start_b = features.page[a], features.page[b]
+    known = (start_a != "") & (start_b != "") & (features.page_alpha[a] == features.page_alpha[b])
+    out = np.full(len(a), -1, dtype=np.int8)
+    for i in np.flatnonzero(known):
+        low_a, high_a = int(start_a[i]), int(features.page_end[a[i]])
+        low_b, high_b = int(start_b[i]), int(features.page_end[b[i]])
+        high_a, high_b = max(low_a, high_a), max(low_b, high_b)
+        out[i] = 1 if low_a <= high_b and low_b <= high_a else 0
+    return out
+
+
+def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
+    """Similarity of every candidate pair (row positions ``a`` < ``b``)."""
+    a, b = pairs[:, 0], pairs[:, 1]
+    title_a, title_b = features.title[a], features.title[b]
+    title = np.fmax(_similarity(title_a, title_b, fuzz.ratio), _similarity(title_a, title_b, fuzz.token_sort_ratio))
+    authors = _similarity(features.authors[a], features.authors[b], fuzz.ratio)
+    year_a, year_b = features.year[a], features.year[b]
+    journal_a, journal_b = features.journal[a], features.journal[b]
+    journal = np.array([-1 if not x or not y else int(journals_compatible(x, y))
+                        for x, y in zip(journal_a, journal_b, strict=True)], dtype=np.int8)
+    return pd.DataFrame({
+        "a": a, "b": b,
+        "title": title, "authors": authors,
+        "first_author": _match(features.first_author[a], features.first_author[b]),
+        "year_diff": np.where((year_a > 0) & (year_b > 0), np.abs(year_a - year_b), -1),
+        "journal": journal,
+        "volume": _match(features.volume[a], features.volume[b]),
+        "page": _pages_match(features, a, b),
+        "doi": _match(features.doi[a], features.doi[b]),
+        "pmid": _match(features.pmid[a], features.pmid[b]),
+        "kind_differs": features.kind[a] != features.kind[b],
+        "distinct_words": _distinct_words(title_a, title_b, np.nan_to_num(title, nan=0.0) >= TITLE_FUZZY),
+        "venue_differs": features.abstract_venue[a] != features.abstract_venue[b],
+    })
+
+
+def _distinct_words(title_a: np.ndarray, title_b: np.ndarray, similar: np.ndarray) -> np.ndarray:
+    """True where each title has a word (4+ letters) with no close counterpart in the other: "Pediatric" vs
+    "Adult" in otherwise identical trial titles. Typos and spelling variants have close counterparts, and a word
+    present on one side only (a truncated subtitle, a Greek letter lost in an export) is not a substitution."""
+    out = np.zeros(len(title_a), dtype=bool)
+    for i in np.flatnonzero(similar):
+        words_a, words_b = set(title_a[i].split()), set(title_b[i].split())
+        only_a = [w for w in words_a - words_b if len(w) >= 4 and w not in STOP_WORDS]
+        only_b = [w for w in words_b - words_a if len(w) >= 4 and w not in STOP_WORDS]
+        unmatched_a = [w for w in only_a if not any(fuzz.ratio(w, o) >= 75 for o in only_b)]
+        unmatched_b = [w for w in only_b if not any(fuzz.ratio(w, o) >= 75 for o in only_a)]
+        out[i] = bool(unmatched_a) and bool(unmatched_b)
+    return out
+
+
+def decide(scores: pd.DataFrame) -> pd.DataFrame:
+    """Adds ``rule`` and ``verdict`` columns: the first rule (in order) whose condition holds decides."""
+    s = scores
+    title = s["title"].fillna(-1.0).to_numpy()
+    authors = s["authors"].to_numpy()
+    authors_known = ~np.isnan(authors)
+    authors_v = np.nan_to_num(authors, nan=-1.0)
+    year_diff = s["year_diff"].to_numpy()
+    years_known = year_diff >= 0
+    same_source = (s["volume"].to_numpy() == 1) | (s["page"].to_numpy() == 1)
+    journal_ok = s["journal"].to_numpy() != 0
+    author_ok = (authors_v >= AUTHORS_MATCH) | (s["first_author"].to_numpy() == 1)
+
+    volume = s["volume"].to_numpy()
+    page = s["page"].to_numpy()
+    same_item = (volume == 1) & (page == 1)
+    distinct = s["distinct_words"].to_numpy()
+    conditions: list[tuple[str, str, np.ndarray]] = [
+        ("doi_conflict", "not", s["doi"].to_numpy() == 0),
+        ("pmid_conflict", "not", s["pmid"].to_numpy() == 0),
+        ("doi_title_mismatch", "review", (s["doi"].to_numpy() == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
+        ("kind", "not", s["kind_differs"].to_numpy() & ~same_item),
+        ("doi", "duplicate", s["doi"].to_numpy() == 1),
+        ("pmid", "duplicate", s["pmid"].to_numpy() == 1),
+        ("no_title", "not", title < 0),
+        ("year", "not", year_diff > 1),
+        ("title_authors_volume", "duplicate",
+         (volume == 1) & (page == 0) & (title >= 0.98) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0)
+         & ~distinct),
+        ("volume_or_pages_differ", "review",
+         ((volume == 0) | (page == 0)) & (title >= TITLE_HIGH) & author_ok & ~distinct),
+        ("volume_or_pages_differ", "not", (volume == 0) | (page == 0)),
+        ("conference_vs_article", "review",
+         s["venue_differs"].to_numpy() & (title >= TITLE_FUZZY) & (s["journal"].to_numpy() != 1)),
+        ("title_source", "duplicate", (title >= TITLE_HIGH) & (year_diff == 0) & same_item),
+        ("distinct_words", "review", distinct & (title >= TITLE_FUZZY)),
+        ("title_authors", "duplicate", (title >= TITLE_HIGH) & authors_known & author_ok & years_known),
+        ("title_authors", "duplicate",
+         (title >= TITLE_HIGH) & ~years_known & (authors_v >= AUTHORS_STRONG) & journal_ok),
+        ("title_year_source", "duplicate",
+         (title >= TITLE_HIGH) & ~authors_known & (year_diff == 0) & (same_source | (s["journal"].to_numpy() == 1))),
+        ("fuzzy_title_source", "duplicate",
+         (title >= TITLE_FUZZY) & (authors_v >= AUTHORS_MATCH) & years_known & same_source & journal_ok),
+        ("bibliographic", "duplicate",
+         (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & same_item),
+        ("similar_title", "review", title >= TITLE_FUZZY),
+    ]
+    rule = np.full(len(s), "dissimilar", dtype=object)
+    verdict = np.full(len(s), "not", dtype=object)
+    undecided = np.ones(len(s), dtype=bool)
+    for name, outcome, condition in conditions:
+        hit = undecided & condition
+        rule[hit] = name
+        verdict[hit] = outcome
+        undecided &= ~hit
+    return s.assign(rule=rule, verdict=verdict)
