@@ -28,7 +28,8 @@ def test_same_doi_across_databases_is_one_work_anchored_on_pubmed(mini_project: 
     assert merged["databases"] == "pubmed; scopus"
     pair = result.pairs.iloc[0]
     assert pair["record_id_a"] == "pubmed:30000001" and pair["record_id_b"].startswith("scopus:h")
-    assert pair["rule"] == "doi+title_year" and pair["verdict"] == "duplicate"
+    assert pair["rule"] == "doi" and pair["verdict"] == "duplicate"
+    assert pair["title_similarity"] > 0.95 and pair["doi"] == 1
 
 
 def test_every_record_belongs_to_exactly_one_work(mini_project: Path) -> None:
@@ -64,28 +65,34 @@ def test_same_title_different_year_or_doi_is_not_merged() -> None:
         base | {"record_id": "scopus:hg", "database": "scopus", "title": "Erratum", "year": "2021"},
         base | {"record_id": "scopus:hh", "database": "scopus", "title": "Erratum", "year": "2021"},
         base | {"record_id": "scopus:hi", "database": "scopus", "title": "Cryoneurolysis of the genicular nerves",
-                "year": "", "first_author": "Smith A"},
+                "year": "", "first_author": "Smith A", "authors": "Smith A"},
         base | {"record_id": "scopus:hj", "database": "scopus", "title": "Cryoneurolysis of the genicular nerves",
-                "year": "2019", "first_author": "Jones B"},
+                "year": "2019", "first_author": "Jones B", "authors": "Jones B"},
     ]
     result = deduplicate(pd.DataFrame(rows), config)
-    assert len(result.works) == 10 and result.pairs.empty
+    assert len(result.works) == 10
+    assert (result.pairs["verdict"] != "duplicate").all()
+    rules = dict(zip(zip(result.pairs["record_id_a"], result.pairs["record_id_b"], strict=True), result.pairs["rule"],
+                     strict=True))
+    assert rules[("scopus:ha", "scopus:hb")] == "similar_title"  # a year apart, nothing else: for a person
+    assert rules[("scopus:hc", "scopus:hd")] == "doi_conflict"
 
 
-def test_same_title_with_a_missing_year_merges_on_the_first_author() -> None:
+def test_same_title_with_a_missing_year_merges_on_the_authors() -> None:
     config = load_config(Path(__file__).resolve().parents[1] / "config" / "review.yaml")
     base = dict.fromkeys(MERGED_FIELDS, "")
     title = "Cryoneurolysis of the genicular nerves"
     rows = [
         base | {"record_id": "scopus:ha", "database": "scopus", "title": title, "year": "",
-                "first_author": "Smith A"},
+                "first_author": "Smith A", "authors": "Smith A; Jones B"},
         base | {"record_id": "pubmed:1", "database": "pubmed", "title": title.upper() + ".", "year": "2019",
-                "first_author": "Smith AB", "pmid": "1"},
+                "first_author": "Smith AB", "authors": "Smith AB; Jones BC", "pmid": "1"},
     ]
     result = deduplicate(pd.DataFrame(rows), config)
     assert len(result.works) == 1
-    assert result.pairs.iloc[0].to_dict() == {"record_id_a": "pubmed:1", "record_id_b": "scopus:ha",
-                                              "rule": "title_author", "verdict": "duplicate"}
+    pair = result.pairs.iloc[0]
+    assert (pair["record_id_a"], pair["record_id_b"]) == ("pubmed:1", "scopus:ha")
+    assert (pair["rule"], pair["verdict"]) == ("title_authors", "duplicate")
     assert result.works.iloc[0]["anchor_record_id"] == "pubmed:1"
 
 

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from reviewflow import __version__
 from reviewflow.errors import InputError, InvariantError
 
@@ -49,14 +51,46 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
-    from reviewflow.dedup import deduplicate
+    from reviewflow.citations import is_citation_table, read_citation_table
+    from reviewflow.dedup import deduplicate, read_overrides
+    from reviewflow.importing import import_files
     from reviewflow.tables import read_table, write_table
 
+    if args.inputs:
+        if not args.output:
+            raise InputError("no output file given", expected="-o OUTPUT.csv when input files are named")
+        frames = []
+        for name in args.inputs:
+            path = Path(name)
+            if not path.is_file():
+                raise InputError("file not found", file=path)
+            frames.append(read_citation_table(path) if is_citation_table(path) else import_files([path])[0])
+        records = pd.concat(frames, ignore_index=True)
+        databases = {db: {} for db in dict.fromkeys(records["database"])}
+        result = deduplicate(records, {"databases": databases})
+        pairs = result.pairs[result.pairs["verdict"] == "duplicate"]
+        rule_of: dict[str, str] = {}
+        for row in pairs.itertuples(index=False):
+            for record_id in (row.record_id_a, row.record_id_b):
+                rule_of.setdefault(record_id, row.rule)
+        out = pd.DataFrame({"record_id": records["record_id"]})
+        out["work_id"] = out["record_id"].map(result.record_to_work)
+        out["rule"] = out["record_id"].map(rule_of).fillna("unique")
+        write_table(out, Path(args.output), sort_by=["work_id", "record_id"])
+        print(f"{len(records)} records -> {len(result.works)} works -> {args.output}")
+        return
+    if not (args.records and args.works and args.pairs):
+        raise InputError("nothing to deduplicate", expected="INPUT... -o OUTPUT.csv, or --records, --works and "
+                         "--pairs as the workflow runs it")
     records = read_table(Path(args.records))
-    result = deduplicate(records, _config(args))
+    overrides = read_overrides(Path(args.overrides), set(records["record_id"])) if args.overrides else None
+    result = deduplicate(records, _config(args), overrides)
     write_table(result.works, Path(args.works), sort_by=["work_id"])
     write_table(result.pairs, Path(args.pairs), sort_by=["record_id_a", "record_id_b"])
-    log.info("%d records -> %d works (%d pairs)", len(records), len(result.works), len(result.pairs))
+    if args.review:
+        write_table(result.review, Path(args.review), sort_by=["record_id_a", "record_id_b"])
+    log.info("%d records -> %d works (%d candidate pairs, %d for review)", len(records), len(result.works),
+             len(result.pairs), len(result.review))
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -168,8 +202,20 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--report", help="import report JSON to write (config mode)")
     importer.add_argument("--raw", help="JSON Lines file with every record's raw fields (config mode)")
     importer.set_defaults(func=cmd_import)
-    stage("dedup", cmd_dedup, "Merge duplicate records into works, with an audit file of pairs.",
-          ("--records", "records CSV"), ("--works", "output works CSV"), ("--pairs", "output pairs CSV"))
+    dedup = sub.add_parser(
+        "dedup", help="Merge duplicate records into works, with an audit file of pairs.",
+        description="Merge duplicate records into works. With INPUT files (any export the import reads, or a "
+        "citation CSV with record_id,author,title,year,journal,volume,number,pages,doi,abstract,isbn): writes "
+        "record_id,work_id,rule to -o. Without: the workflow's stage, from --records.")
+    dedup.add_argument("inputs", nargs="*", metavar="INPUT", help="export files or citation CSVs")
+    dedup.add_argument("-o", "--output", help="record_id,work_id,rule CSV (with INPUT files)")
+    dedup.add_argument("--config", default="config/review.yaml", help="review protocol (YAML)")
+    dedup.add_argument("--records", help="records CSV (workflow mode)")
+    dedup.add_argument("--overrides", help="people's same/different decisions on pairs (CSV)")
+    dedup.add_argument("--works", help="output works CSV (workflow mode)")
+    dedup.add_argument("--pairs", help="output candidate pairs CSV (workflow mode)")
+    dedup.add_argument("--review", help="output CSV of pairs for a person to decide (workflow mode)")
+    dedup.set_defaults(func=cmd_dedup)
     stage("export", cmd_export, "Write the deduplicated works as RIS, BibTeX and CSV for reference managers.",
           ("--works", "works CSV"), ("--ris", "output RIS"), ("--bibtex", "output BibTeX"), ("--csv", "output CSV"))
     stage("eligibility", cmd_eligibility, "Exclude works by rule (publication years, language).",

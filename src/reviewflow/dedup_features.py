@@ -16,33 +16,14 @@ import pandas as pd
 
 from reviewflow.normalize import fold
 
-STOP_WORDS = frozenset(
-    (
-        "a an and are as at by for from in into is of on or the to with without within its their this that "
-        "der die das und von mit le la les des du et en el los las del y"
-    ).split()
+_STOP_WORD_TEXT = (
+    "a an and are as at by for from in into is of on or the to with without within its their this that "
+    "der die das und von mit le la les des du et en el los las del y"
 )
-_ROMAN = {
-    "ii": "2",
-    "iii": "3",
-    "iv": "4",
-    "v": "5",
-    "vi": "6",
-    "vii": "7",
-    "viii": "8",
-    "ix": "9",
-    "x": "10",
-    "xi": "11",
-    "xii": "12",
-    "xiii": "13",
-    "xiv": "14",
-    "xv": "15",
-    "xvi": "16",
-    "xvii": "17",
-    "xviii": "18",
-    "xix": "19",
-    "xx": "20",
-}
+STOP_WORDS = frozenset(_STOP_WORD_TEXT.split(" "))
+# Roman numerals of two or more letters (a lone "v", "x" or "i" is too often a letter or a symbol).
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "xi": "11", "xii": "12",
+          "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18", "xix": "19", "xx": "20"}
 _TAGS = re.compile(r"<[^>]{1,40}>")
 _LATEX = re.compile(r"\\[a-zA-Z]+\s*|[{}\\]")
 # Notes databases append to titles: "[Chinese]", "[Review] [33 refs]", "[Erratum appears in ...]", "(author's transl)"

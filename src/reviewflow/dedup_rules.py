@@ -22,12 +22,15 @@ TITLE_FUZZY = 0.85  # titles that differ by a few words
 TITLE_LOW = 0.70  # e.g. a translated or retitled version, only with full bibliographic agreement
 AUTHORS_MATCH = 0.75
 AUTHORS_STRONG = 0.90
-DOI_TITLE_MIN = 0.50  # below this a shared DOI is more likely a data error than the same work
+DOI_TITLE_MIN = 0.50
+# An identical normalised title this long, with nothing contradicting it (year, volume, pages, DOI, kind), is
+# the same work even when the records carry no authors or year to confirm it (thin records from abstracts).
+IDENTICAL_TITLE_WORDS = 6  # below this a shared DOI is more likely a data error than the same work
 
 # Rule ranks: lower is applied first when clusters are built.
 RULE_RANK = {
     "override_same": 0, "doi": 1, "pmid": 2, "title_source": 3, "title_authors": 4, "title_year_source": 5,
-    "fuzzy_title_source": 6, "bibliographic": 7, "title_authors_volume": 8,
+    "identical_title": 6, "fuzzy_title_source": 6, "bibliographic": 7, "title_authors_volume": 8,
 }
 
 
@@ -81,6 +84,7 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
         "page": _pages_match(features, a, b),
         "doi": _match(features.doi[a], features.doi[b]),
         "pmid": _match(features.pmid[a], features.pmid[b]),
+        "identical_title_words": np.where(title_a == title_b, [len(t.split()) for t in title_a], 0),
         "kind_differs": features.kind[a] != features.kind[b],
         "distinct_words": _distinct_words(title_a, title_b, np.nan_to_num(title, nan=0.0) >= TITLE_FUZZY),
         "venue_differs": features.abstract_venue[a] != features.abstract_venue[b],
@@ -143,6 +147,9 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
          (title >= TITLE_HIGH) & ~years_known & (authors_v >= AUTHORS_STRONG) & journal_ok),
         ("title_year_source", "duplicate",
          (title >= TITLE_HIGH) & ~authors_known & (year_diff == 0) & (same_source | (s["journal"].to_numpy() == 1))),
+        ("identical_title", "duplicate",
+         (s["identical_title_words"].to_numpy() >= IDENTICAL_TITLE_WORDS) & (year_diff <= 0)
+         & (~authors_known | author_ok)),
         ("fuzzy_title_source", "duplicate",
          (title >= TITLE_FUZZY) & (authors_v >= AUTHORS_MATCH) & years_known & same_source & journal_ok),
         ("bibliographic", "duplicate",

@@ -7,6 +7,7 @@ import sys
 REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
 CONFIG_FILE = "config/review.yaml"
 EXTRACTION_SHEET = "data/extraction/studies.csv"
+OVERRIDES = "data/dedup/overrides.csv"
 
 
 def export_files(wildcards=None):

@@ -1,16 +1,19 @@
 rule dedup:
-    """Merge records of the same work; every merge is explained in the pairs file."""
+    """Merge records of the same work; every candidate pair is explained in the pairs file, and the pairs a
+    person should decide are listed in results/dedup_review.csv (decisions go in data/dedup/overrides.csv)."""
     input:
         records="results/records.csv",
+        overrides=OVERRIDES,
         config=CONFIG_FILE,
     output:
         works="results/works.csv",
         pairs="results/dedup_pairs.csv",
+        review="results/dedup_review.csv",
     log:
         "logs/dedup.log",
     shell:
         "{REVIEWFLOW} --log {log} dedup --config {input.config} --records {input.records}"
-        " --works {output.works} --pairs {output.pairs}"
+        " --overrides {input.overrides} --works {output.works} --pairs {output.pairs} --review {output.review}"
 
 
 rule export_works:
