@@ -24,7 +24,7 @@ def records(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows).fillna("")
     frame["record_id"] = frame["ID"]
     table = citations_to_records(frame.drop(columns=["record_id"]))
-    table["database"] = frame["db"] if "db" in frame else "citations"
+    table["database"] = frame.get("db", "citations")
     table.loc[table["database"] == "", "database"] = "citations"
     return table
 
