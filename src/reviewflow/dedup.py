@@ -209,6 +209,7 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
     for p in range(len(records)):
         clusters.setdefault(union.find(p), []).append(p)
     databases = records["database"].to_numpy()
+    columns = {name: records[name].to_numpy(dtype=object) for name in MERGED_FIELDS}
     works_rows = []
     record_to_work: dict[str, str] = {}
     for members in clusters.values():
@@ -224,9 +225,9 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
         }
         sources = []
         for name in MERGED_FIELDS:
-            column = records[name]
-            source = next((p for p in ordered if column.iat[p]), None)
-            row[name] = column.iat[source] if source is not None else ""
+            column = columns[name]
+            source = next((p for p in ordered if column[p]), None)
+            row[name] = column[source] if source is not None else ""
             if source is not None and source != anchor:
                 sources.append(f"{name}={record_ids[source]}")
         row["field_sources"] = "; ".join(sources)
