@@ -200,3 +200,23 @@ def pairwise(path: Path) -> tuple[float, float]:
 def test_accuracy_on_public_labelled_sets(name: str, min_precision: float, min_recall: float) -> None:
     precision, recall = pairwise(LABELLED / name)
     assert precision >= min_precision and recall >= min_recall, (precision, recall)
+
+
+def test_no_chain_of_plausible_pairs_joins_conflicting_records() -> None:
+    title = "Recent developments in the treatment of rheumatoid arthritis"
+    rows = [
+        {"ID": "v103", "title": title, "author": "Clark, D", "year": "", "journal": "J Clin Oncol",
+         "volume": "103", "pages": "401-410"},
+        {"ID": "bridge", "title": title, "author": "Clark D", "year": "", "journal": "J Clin Oncol"},
+        {"ID": "v102", "title": title, "author": "Clark, D.", "year": "2011", "journal": "J Clin Oncol",
+         "volume": "102", "pages": "1646-57"},
+        BASE | {"ID": "article", "pages": "1998-2016"},
+        BASE | {"ID": "reply", "title": "Authors' reply: " + BASE["title"], "pages": "2016-2017"},
+        BASE | {"ID": "reply_bare", "title": "Authors' reply: " + BASE["title"], "pages": ""},
+    ]
+    result = deduplicate(records(rows), CONFIG)
+    for group in clusters(result):
+        assert not {"v103", "v102"} <= group
+        assert not ({"article"} & group and {"reply", "reply_bare"} & group)
+    assert {"cluster_volume_conflict", "cluster_kind_conflict"} & set(result.pairs["rule"]) or \
+        "kind" in set(result.pairs["rule"])

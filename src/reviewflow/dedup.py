@@ -19,7 +19,7 @@ import pandas as pd
 
 from reviewflow.config import database_order
 from reviewflow.dedup_blocking import candidate_pairs
-from reviewflow.dedup_features import compute_features
+from reviewflow.dedup_features import Features, compute_features
 from reviewflow.dedup_rules import RULE_RANK, decide, score_pairs
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.normalize import short_hash
@@ -95,14 +95,20 @@ def read_overrides(path: Path, record_ids: set[str]) -> pd.DataFrame:
 
 
 class _ConstrainedUnion:
-    """Union-find whose clusters carry their DOIs, PMIDs and cannot-link partners, so a merge that would join
-    conflicting hard evidence is refused instead of made."""
+    """Union-find whose clusters carry what must stay consistent inside one work: DOIs, PMIDs, volumes, years
+    (at most one apart), record kinds (an erratum or reply joins an article only as the same printed item) and
+    people's cannot-link decisions. A merge that would break any of them is refused instead of made, so no chain
+    of individually plausible pairs can join two different works."""
 
-    def __init__(self, dois: np.ndarray, pmids: np.ndarray) -> None:
-        size = len(dois)
+    def __init__(self, features: Features) -> None:
+        size = len(features.doi)
         self.parent = list(range(size))
-        self.dois: list[set[str]] = [{d} if d else set() for d in dois]
-        self.pmids: list[set[str]] = [{p} if p else set() for p in pmids]
+        self.dois: list[set[str]] = [{d} if d else set() for d in features.doi]
+        self.pmids: list[set[str]] = [{p} if p else set() for p in features.pmid]
+        self.volumes: list[set[str]] = [{v} if v else set() for v in features.volume]
+        self.years: list[set[int]] = [{int(y)} if y else set() for y in features.year]
+        self.kinds: list[set[tuple[str, str]]] = [{(k, p)} for k, p in zip(features.kind, features.page,
+                                                                            strict=True)]
         self.cannot: list[set[int]] = [set() for _ in range(size)]
 
     def find(self, item: int) -> int:
@@ -125,6 +131,16 @@ class _ConstrainedUnion:
             return "cluster_doi_conflict"
         if len(self.pmids[ra] | self.pmids[rb]) > 1:
             return "cluster_pmid_conflict"
+        if len(self.volumes[ra] | self.volumes[rb]) > 1:
+            return "cluster_volume_conflict"
+        years = self.years[ra] | self.years[rb]
+        if years and max(years) - min(years) > 1:
+            return "cluster_year_conflict"
+        kinds = self.kinds[ra] | self.kinds[rb]
+        if len({kind for kind, _ in kinds}) > 1 and len({page for _, page in kinds} - {""}) != 1:
+            return "cluster_kind_conflict"
+        if len({kind for kind, _ in kinds}) > 1 and any(page == "" for _, page in kinds):
+            return "cluster_kind_conflict"
         if any(self.find(x) == rb for x in self.cannot[ra]) or any(self.find(x) == ra for x in self.cannot[rb]):
             return "cluster_marked_different"
         return ""
@@ -135,9 +151,9 @@ class _ConstrainedUnion:
             return
         keep, drop = min(ra, rb), max(ra, rb)
         self.parent[drop] = keep
-        self.dois[keep] |= self.dois[drop]
-        self.pmids[keep] |= self.pmids[drop]
-        self.cannot[keep] |= self.cannot[drop]
+        for attribute in (self.dois, self.pmids, self.volumes, self.years, self.kinds, self.cannot):
+            attribute[keep] |= attribute[drop]
+            attribute[drop] = set()
 
 
 def _apply_overrides(decided: pd.DataFrame, overrides: pd.DataFrame, position: dict[str, int]) -> pd.DataFrame:
@@ -158,9 +174,8 @@ def _apply_overrides(decided: pd.DataFrame, overrides: pd.DataFrame, position: d
     return decided
 
 
-def _cluster(decided: pd.DataFrame, features_doi: np.ndarray, features_pmid: np.ndarray) -> tuple[_ConstrainedUnion,
-                                                                                                  pd.DataFrame]:
-    union = _ConstrainedUnion(features_doi, features_pmid)
+def _cluster(decided: pd.DataFrame, features: Features) -> tuple[_ConstrainedUnion, pd.DataFrame]:
+    union = _ConstrainedUnion(features)
     for row in decided[decided["rule"] == "override_different"].itertuples(index=False):
         union.forbid(int(row.a), int(row.b))
     merges = decided[decided["verdict"] == "duplicate"].copy()
@@ -203,7 +218,7 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
     pairs = candidate_pairs(features)
     decided = decide(score_pairs(features, pairs))
     decided = _apply_overrides(decided, overrides if overrides is not None else pd.DataFrame(), position)
-    union, decided = _cluster(decided, features.doi, features.pmid)
+    union, decided = _cluster(decided, features)
 
     clusters: dict[int, list[int]] = {}
     for p in range(len(records)):

@@ -40,7 +40,7 @@ _FIRST_NUMBER = re.compile(r"\d+")
 _KIND_PATTERNS = [
     ("erratum", re.compile(r"^(erratum|errata|corrigendum|correction|publisher correction|author correction)\b")),
     ("retraction", re.compile(r"^(retraction|retracted|withdrawn|expression of concern|notice of retraction)\b")),
-    ("reply", re.compile(r"^(reply|response|in reply|authors? reply|author response)\b")),
+    ("reply", re.compile(r"^(reply|response|in reply|authors?'?s?'? reply|authors?'?s?'? response)\b")),
     ("comment", re.compile(r"^(comment(ary)? on|comments? to|letter to the editor|re:)")),
 ]
 # Conference abstracts and supplements (not "Proceedings of the National Academy ...": a journal).

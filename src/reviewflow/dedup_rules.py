@@ -82,6 +82,8 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
         "journal": journal,
         "volume": _match(features.volume[a], features.volume[b]),
         "page": _pages_match(features, a, b),
+        "identical_pages": (features.page[a] != "") & (features.page[a] == features.page[b])
+        & (features.page_end[a] == features.page_end[b]),
         "doi": _match(features.doi[a], features.doi[b]),
         "pmid": _match(features.pmid[a], features.pmid[b]),
         "identical_title_words": np.where(title_a == title_b, [len(t.split()) for t in title_a], 0),
@@ -122,12 +124,15 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
     volume = s["volume"].to_numpy()
     page = s["page"].to_numpy()
     same_item = (volume == 1) & (page == 1)
+    # The same physical item (an erratum exported with and without its "Erratum:" prefix): identical first and
+    # last page, not merely overlapping ranges (a reply printed on the original's last page overlaps it).
+    identical_pages = (volume == 1) & s["identical_pages"].to_numpy()
     distinct = s["distinct_words"].to_numpy()
     conditions: list[tuple[str, str, np.ndarray]] = [
         ("doi_conflict", "not", s["doi"].to_numpy() == 0),
         ("pmid_conflict", "not", s["pmid"].to_numpy() == 0),
         ("doi_title_mismatch", "review", (s["doi"].to_numpy() == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
-        ("kind", "not", s["kind_differs"].to_numpy() & ~same_item),
+        ("kind", "not", s["kind_differs"].to_numpy() & ~identical_pages),
         ("doi", "duplicate", s["doi"].to_numpy() == 1),
         ("pmid", "duplicate", s["pmid"].to_numpy() == 1),
         ("no_title", "not", title < 0),
