@@ -55,6 +55,10 @@ def blocking_keys(features: Features) -> dict[str, tuple[list[str], int | None]]
         "title_start": ([" ".join(w[:4]) if len(w) >= 4 else "" for w in tokens], MAX_GROUP),
         "title_end": ([" ".join(w[-4:]) if len(w) >= 4 else "" for w in tokens], MAX_GROUP),
         "title_rare_words": (rare, MAX_GROUP),
+        "title_word_starts": ([" ".join(word[:3] for word in w[:4]) if len(w) >= 4 else "" for w in tokens],
+                              MAX_GROUP),
+        "journal_volume_page": ([f"{j.split()[0]}|{v}|{p}" if j and v and p else "" for j, v, p in
+                                 zip(features.journal, features.volume, features.page, strict=True)], MAX_GROUP),
         "author_year_page": ([f"{a}|{y}|{p}" if a and y and p else "" for a, y, p in
                               zip(features.first_author, year, features.page, strict=True)], MAX_GROUP),
         "author_year_title": ([f"{a}|{y}|{' '.join(w[:2])}" if a and y and len(w) >= 2 else "" for a, y, w in

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz
 
 from reviewflow.normalize import fold
 
@@ -69,12 +70,25 @@ def normalise_title(title: str) -> str:
     return " ".join(_ROMAN.get(word, word) for word in words)
 
 
+_KIND_WORDS = {"erratum": "erratum", "errata": "erratum", "corrigendum": "erratum", "correction": "erratum",
+               "retraction": "retraction", "retracted": "retraction", "reply": "reply", "response": "reply",
+               "comment": "comment", "commentary": "comment"}
+
+
 def title_kind(title: str) -> str:
-    """``erratum``, ``retraction``, ``reply`` or ``comment`` when the title says so, else empty."""
+    """``erratum``, ``retraction``, ``reply`` or ``comment`` when the title says so at its start (tolerating a
+    typo in that first word: "Restponse to comment"), else empty."""
     text = fold(html.unescape(title or "")).strip().lstrip("[").strip()
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(text):
             return kind
+    if re.match(r"^re(\s*:|\s{2,})", text):  # "Re: ..." with or without its colon
+        return "comment"
+    first = _NON_ALNUM.sub(" ", text).split()[:1]
+    if first and len(first[0]) >= 5:
+        for word, kind in _KIND_WORDS.items():
+            if abs(len(word) - len(first[0])) <= 2 and fuzz.ratio(word, first[0]) >= 85:
+                return kind
     return ""
 
 
@@ -120,6 +134,7 @@ class Features:
     title_tokens: list[list[str]]  # without stop words
     authors: np.ndarray  # surnames of the first six authors, space-joined
     first_author: np.ndarray  # first author's surname
+    n_authors: np.ndarray  # number of authors listed (up to six counted)
     year: np.ndarray  # int, 0 when missing
     journal: np.ndarray  # journal tokens
     volume: np.ndarray
@@ -160,6 +175,7 @@ def compute_features(records: pd.DataFrame) -> Features:
         title_tokens=[[w for w in t.split() if w not in STOP_WORDS] for t in titles],
         authors=np.array([" ".join(s[:6]) for s in surnames], dtype=object),
         first_author=np.array([s[0] if s else "" for s in surnames], dtype=object),
+        n_authors=np.array([min(len(s), 6) for s in surnames], dtype=np.int8),
         year=np.array([int(y) if y else 0 for y in records["year"]], dtype=np.int32),
         journal=np.array(journal, dtype=object),
         volume=np.array([_number(v) for v in records["volume"]], dtype=object),

@@ -70,6 +70,12 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
     title_a, title_b = features.title[a], features.title[b]
     title = np.fmax(_similarity(title_a, title_b, fuzz.ratio), _similarity(title_a, title_b, fuzz.token_sort_ratio))
     authors = _similarity(features.authors[a], features.authors[b], fuzz.ratio)
+    # A list cut short ("Hu J, Santos L, Gonzalez A" against twelve names) matches the longer list's start.
+    truncated = (np.minimum(features.n_authors[a], features.n_authors[b]) >= 2) & (
+        features.n_authors[a] != features.n_authors[b])
+    if truncated.any():
+        partial = _similarity(features.authors[a][truncated], features.authors[b][truncated], fuzz.partial_ratio)
+        authors[truncated] = np.fmax(authors[truncated], partial)
     year_a, year_b = features.year[a], features.year[b]
     journal_a, journal_b = features.journal[a], features.journal[b]
     journal = np.array([-1 if not x or not y else int(journals_compatible(x, y))
@@ -132,9 +138,9 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         ("doi_conflict", "not", s["doi"].to_numpy() == 0),
         ("pmid_conflict", "not", s["pmid"].to_numpy() == 0),
         ("doi_title_mismatch", "review", (s["doi"].to_numpy() == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
-        ("kind", "not", s["kind_differs"].to_numpy() & ~identical_pages),
         ("doi", "duplicate", s["doi"].to_numpy() == 1),
         ("pmid", "duplicate", s["pmid"].to_numpy() == 1),
+        ("kind", "not", s["kind_differs"].to_numpy() & ~identical_pages),
         ("no_title", "not", title < 0),
         ("year", "not", year_diff > 1),
         ("title_authors_volume", "duplicate",
