@@ -220,3 +220,22 @@ def test_no_chain_of_plausible_pairs_joins_conflicting_records() -> None:
         assert not ({"article"} & group and {"reply", "reply_bare"} & group)
     assert {"cluster_volume_conflict", "cluster_kind_conflict"} & set(result.pairs["rule"]) or \
         "kind" in set(result.pairs["rule"])
+
+
+def test_shipped_review_exports_deduplicate_to_the_corpus_studies() -> None:
+    """The four reconstructed exports hold 161 real studies (data/reconstruction/provenance.csv says which record
+    is which study): every study must become exactly one work."""
+    from reviewflow.config import load_config
+    from reviewflow.importing import import_exports
+    from tests.conftest import PROJECT
+
+    config = load_config(PROJECT / "config" / "review.yaml")
+    table, _ = import_exports(config, PROJECT)
+    result = deduplicate(table, config)
+    provenance = pd.read_csv(PROJECT / "data" / "reconstruction" / "provenance.csv", dtype=str)
+    located = provenance.merge(table.astype({"source_position": str}), on=["source_file", "source_position"])
+    assert len(located) == len(table) == len(provenance)
+    located["work_id"] = located["record_id"].map(result.record_to_work)
+    assert located.groupby("key")["work_id"].nunique().max() == 1  # no study split over works
+    assert located.groupby("work_id")["key"].nunique().max() == 1  # no two studies merged
+    assert len(result.works) == provenance["key"].nunique() == 161
