@@ -22,29 +22,11 @@ from reviewflow.dedup_blocking import candidate_pairs
 from reviewflow.dedup_features import Features, compute_features
 from reviewflow.dedup_rules import RULE_RANK, decide, score_pairs
 from reviewflow.errors import InputError, InvariantError
+from reviewflow.formats.base import RECORD_FIELDS
 from reviewflow.normalize import short_hash
 from reviewflow.tables import read_table
 
-MERGED_FIELDS = [
-    "title",
-    "authors",
-    "first_author",
-    "year",
-    "journal",
-    "journal_abbrev",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "issn",
-    "abstract",
-    "language",
-    "publication_types",
-    "keywords",
-    "url",
-]
+MERGED_FIELDS = [name for name in RECORD_FIELDS if name != "authors_full"]
 WORK_COLUMNS = ["work_id", "anchor_record_id", "member_record_ids", "n_members", "databases", *MERGED_FIELDS,
                 "field_sources"]
 PAIR_COLUMNS = ["record_id_a", "record_id_b", "title_similarity", "authors_similarity", "year_diff", "journal",

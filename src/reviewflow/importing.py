@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
+from reviewflow.formats.base import RECORD_FIELDS, ParsedRecord
 from reviewflow.formats.detect import read_export
 from reviewflow.normalize import normalise_issn, short_author, short_hash, surname, title_key
 from reviewflow.search_log import load_search_log, reconcile
@@ -24,34 +24,8 @@ from reviewflow.tables import validate
 
 log = logging.getLogger(__name__)
 
-RECORD_COLUMNS = [
-    "record_id",
-    "database",
-    "source_file",
-    "source_position",
-    "source_line",
-    "format",
-    "accession",
-    "title",
-    "authors",
-    "authors_full",
-    "first_author",
-    "year",
-    "journal",
-    "journal_abbrev",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "issn",
-    "abstract",
-    "language",
-    "publication_types",
-    "keywords",
-    "url",
-]
+RECORD_COLUMNS = ["record_id", "database", "source_file", "source_position", "source_line", "format", "accession",
+                  *RECORD_FIELDS]
 
 
 def export_files(config: dict[str, Any], root: Path) -> dict[str, list[Path]]:

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-BIBLIOGRAPHIC_FIELDS: tuple[str, ...] = (
-    "title",
-    "authors",
-    "year",
-    "journal",
-    "journal_abbrev",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "issn",
-    "abstract",
-    "language",
-    "publication_types",
-    "keywords",
-    "url",
+# The normalised bibliographic columns of the records table (results/records.csv), in order; the works table
+# carries the same columns except authors_full.
+RECORD_FIELDS: tuple[str, ...] = (
+    "title", "authors", "authors_full", "first_author", "year", "journal", "journal_abbrev", "volume", "issue",
+    "pages", "doi", "pmid", "pmcid", "issn", "abstract", "language", "publication_types", "keywords", "url",
 )
 
 
