@@ -32,3 +32,13 @@ def test_published_reference_entry_uses_surname_comma_initials() -> None:
     assert entry.startswith("@article{published_review,")
     assert "Tinnirello, A and Marchesini, M" in entry and "Lo Bianco, G" in entry
     assert "doi = {10.3390/medicina61061090}" in entry
+
+
+def test_works_without_title_or_authors_are_described_from_the_extraction() -> None:
+    from reviewflow.report_tables import _describe_untitled
+
+    studies = pd.DataFrame({"title": ["", "Known title", ""], "authors": ["", "", "Smith J"],
+                            "design": ["case_report", "rct", "rct"], "condition": ["neuroma pain", "x", "y"]})
+    described = _describe_untitled(studies)
+    assert described["title"].tolist() == [
+        "[No title or authors in the search exports: case report on neuroma pain]", "Known title", ""]

@@ -113,12 +113,24 @@ def published_reference_bibtex(reference: dict[str, Any]) -> str:
     return f"@article{{{reference['key']},\n{body}\n}}\n"
 
 
+def _describe_untitled(studies: pd.DataFrame) -> pd.DataFrame:
+    """Give works whose exports carry neither title nor authors a bracketed description from the extraction
+    (design and condition), so the reference list says what they are instead of showing a bare year."""
+    studies = studies.copy()
+    bare = (studies["title"] == "") & (studies["authors"] == "")
+    studies.loc[bare, "title"] = [
+        f"[No title or authors in the search exports: {design.replace('_', ' ')} on {condition}]"
+        for design, condition in zip(studies.loc[bare, "design"], studies.loc[bare, "condition"], strict=True)
+    ]
+    return studies
+
+
 def make_tables(config: dict[str, Any], studies_path: Path, prisma_path: Path, outdir: Path,
                 bibliography: Path) -> None:
     """Write every manuscript table and the bibliography they cite."""
     studies = read_table(studies_path)
     prisma = json.loads(prisma_path.read_text(encoding="utf-8"))
-    keys = write_bibtex(studies, bibliography)
+    keys = write_bibtex(_describe_untitled(studies), bibliography)
     reference = config.get("published_reference")
     if reference:
         with bibliography.open("a", encoding="utf-8") as handle:
