@@ -146,6 +146,11 @@ def test_normalisers() -> None:
     assert normalise_title("[Clinical aspects of X-rays]. [Japanese]") == "clinical aspects of x rays"
     assert normalise_title("Title.[Erratum appears in J. 2009;9(9):2205 [added]].[Erratum") == "title"
     assert normalise_title("Phase II trial") == "phase 2 trial"
+    assert normalise_title("Atypical Hemolytic–Uremic Syndrome") == "atypical hemolytic uremic syndrome"
+    assert normalise_title("Interferon-γ and TNF-α") == "interferon gamma and tnf alpha"
+    assert normalise_title("Eculizumab for aHUS (vol 360, pg 542, 2009)") == "eculizumab for ahus"
+    assert title_kind("Eculizumab for aHUS (vol 360, pg 542, 2009)") == "erratum"
+    assert title_kind("Restponse to comment on X") == "reply"
     assert title_kind("Erratum: Severe deficiency") == "erratum"
     assert title_kind("Study of X.[Erratum appears in Y]") == ""
     assert journals_compatible("j cereb blood flow metab", "journal cerebral blood flow metabolism")

@@ -33,6 +33,10 @@ _TRAILING_NOTE = re.compile(r"\s*(?:\[[^\[\]]{1,300}\]|\([^()]{1,40}\))\s*\.?\s*
 _NOTE_TAIL = re.compile(r"\.?\s*\[(erratum|comment|retraction|retracted|corrected|republished|update|review|"
                         r"summary for patients|see comment|reprint|published erratum)\b.*$", re.IGNORECASE)
 _UNCLOSED_TAIL = re.compile(r"\s*\[[^\]]*$")
+# Web of Science names a correction after the article it corrects: "Title (vol 360, pg 542, 2009)", or
+# "Title (New England Journal of Medicine (2009) 360 (542-544))".
+_CORRECTION_TAIL = re.compile(r"\s*\((?:vol\.? \w+, pg \w+, \d{4}|[^()]+\(\d{4}\)\s*\d+\s*\([^()]+\))\)\s*\.?\s*$",
+                              re.IGNORECASE)
 _CLEAN_PAGES = re.compile(r"^[A-Za-z]?\d+(?:\s*-\s*[A-Za-z]?\d+)?$")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _FIRST_NUMBER = re.compile(r"\d+")
@@ -49,12 +53,24 @@ _ABSTRACT_VENUE = re.compile(r"\b(abstracts?|congress|conference|meeting|symposi
                              r"proceedings(?! of the (national|royal)))\b")
 
 
+# Greek letters as biomedical titles spell them when the letter itself is lost ("Interferon-gamma").
+_GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ε": " epsilon ", "κ": " kappa ",
+          "λ": " lambda ", "μ": " mu ", "ω": " omega ", "Α": " alpha ", "Β": " beta ", "Γ": " gamma ",
+          "Δ": " delta ", "Κ": " kappa "}
+
+
+def _spaced(text: str) -> str:
+    """Every character that is neither a letter nor a digit becomes a space before accents are folded, so an
+    en dash or a non-breaking hyphen separates words ("Hemolytic–Uremic") instead of vanishing."""
+    return "".join(_GREEK.get(char, char) if char.isalnum() else " " for char in text)
+
+
 def normalise_title(title: str) -> str:
     """Lower-case ASCII words of a title without markup, punctuation or a trailing language note."""
     text = html.unescape(title or "")
     text = _TAGS.sub(" ", text)
     text = _LATEX.sub("", text)
-    for pattern in (_NOTE_TAIL, _UNCLOSED_TAIL):
+    for pattern in (_NOTE_TAIL, _UNCLOSED_TAIL, _CORRECTION_TAIL):
         match = pattern.search(text)
         if match and match.start() > 0:  # a note after the title, never the whole title
             text = text[: match.start()]
@@ -66,7 +82,7 @@ def normalise_title(title: str) -> str:
             text = text[1:-1]
         else:
             text = _TRAILING_NOTE.sub("", text)
-    words = _NON_ALNUM.sub(" ", fold(text)).split()
+    words = _NON_ALNUM.sub(" ", fold(_spaced(text))).split()
     return " ".join(_ROMAN.get(word, word) for word in words)
 
 
@@ -78,6 +94,8 @@ _KIND_WORDS = {"erratum": "erratum", "errata": "erratum", "corrigendum": "erratu
 def title_kind(title: str) -> str:
     """``erratum``, ``retraction``, ``reply`` or ``comment`` when the title says so at its start (tolerating a
     typo in that first word: "Restponse to comment"), else empty."""
+    if _CORRECTION_TAIL.search(title or ""):
+        return "erratum"
     text = fold(html.unescape(title or "")).strip().lstrip("[").strip()
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(text):
@@ -94,7 +112,7 @@ def title_kind(title: str) -> str:
 
 def journal_tokens(journal: str) -> str:
     """Journal words without stop words, for abbreviation-aware comparison (``j pain res``)."""
-    words = _NON_ALNUM.sub(" ", fold(html.unescape(journal or ""))).split()
+    words = _NON_ALNUM.sub(" ", fold(_spaced(html.unescape(journal or "")))).split()
     return " ".join(w for w in words if w not in STOP_WORDS)
 
 
