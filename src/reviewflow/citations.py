@@ -21,7 +21,8 @@ _SPLIT_AUTHORS = re.compile(r"\s+and\s+|\s*;\s*")
 def is_citation_table(path: Path) -> bool:
     """True for a CSV whose header has an id column and the title/author columns of this layout."""
     try:
-        header = path.read_text(encoding="utf-8-sig", errors="replace").split("\n", 1)[0].lower()
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline().lower()
     except OSError:
         return False
     names = {name.strip().strip('"') for name in header.split(",")}

@@ -51,10 +51,11 @@ def export_files(config: dict[str, Any], root: Path) -> dict[str, list[Path]]:
     return files
 
 
-def _record_id(database: str, record: ParsedRecord) -> str:
+def _record_id(database: str, record: ParsedRecord, first_author: str) -> str:
+    """``<database>:<accession>``, else a hash of the record's identity (first_author in ``Surname Initials``)."""
     if record.accession:
         return f"{database}:{record.accession}"
-    first = surname(short_author(record.authors[0])) if record.authors else ""
+    first = surname(first_author) if first_author else ""
     identity = (title_key(record.title), record.year, title_key(first), title_key(record.journal or
                 record.journal_abbrev), record.volume, record.pages, record.doi)
     return f"{database}:h" + short_hash(database, *identity)
@@ -63,7 +64,7 @@ def _record_id(database: str, record: ParsedRecord) -> str:
 def _row(database: str, source: str, fmt: str, record: ParsedRecord) -> dict[str, Any]:
     authors = [short_author(a) for a in record.authors]
     return {
-        "record_id": _record_id(database, record),
+        "record_id": _record_id(database, record, authors[0] if authors else ""),
         "database": database,
         "source_file": source,
         "source_position": record.position,

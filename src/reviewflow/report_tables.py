@@ -12,6 +12,7 @@ import pandas as pd
 
 from reviewflow.bibliography import write_bibtex
 from reviewflow.report_figures import design_group_counts
+from reviewflow.synthesis import percent
 from reviewflow.tables import read_table
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#@$|~^])")
@@ -64,10 +65,10 @@ def design_table(studies: pd.DataFrame, config: dict[str, Any]) -> str:
     total = len(studies)
     rows = []
     for code, label, count in design_group_counts(studies["design"].tolist(), config):
-        share = f"{100 * count / total:.1f}" if total else "0.0"
+        share = percent(count, total)
         published = reference["design_groups"].get(code)
         rows.append([cell(label), str(count), share, "NR" if published is None else str(published)])
-    rows.append(["Total", str(total), "100.0" if total else "0.0", str(reference.get("included", "NR"))])
+    rows.append(["Total", str(total), percent(total, total), str(reference.get("included", "NR"))])
     return pipe_table(["Design", "This review (n)", "This review (%)", "Published review (n)"], rows,
                       "Included studies by design: this reconstruction and the published review.",
                       "tbl-designs", align=["l", "r", "r", "r"])

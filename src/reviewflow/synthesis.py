@@ -25,7 +25,8 @@ class Numbers:
         self.items[name] = {"value": value, "description": description}
 
 
-def _pct(part: int, whole: int) -> str:
+def percent(part: int, whole: int) -> str:
+    """A share as the manuscript prints it: one decimal, "0.0" for an empty whole."""
     return f"{100 * part / whole:.1f}" if whole else "0.0"
 
 
@@ -63,7 +64,7 @@ def _study_numbers(numbers: Numbers, studies: pd.DataFrame, config: dict[str, An
     for code, group in groups.items():
         count = int(studies["design"].isin(group["designs"]).sum())
         numbers.add(f"group.{code}.n", count, f"Included studies: {group['label']}")
-        numbers.add(f"group.{code}.pct", _pct(count, total), f"Percent of included studies: {group['label']}")
+        numbers.add(f"group.{code}.pct", percent(count, total), f"Percent of included studies: {group['label']}")
     sizes = [int(v) for v in studies["n_patients"] if v]
     numbers.add("patients.studies_reporting", len(sizes), "Included studies reporting the number of patients")
     numbers.add("patients.total", sum(sizes), "Patients treated, summed over studies reporting it")

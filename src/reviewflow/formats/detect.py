@@ -38,7 +38,9 @@ def detect_format(path: Path, text: str) -> str:
 
 def read_export(path: Path, fmt: str = "auto") -> tuple[str, list[ParsedRecord]]:
     """Read one export file; returns the format used and its records in file order."""
-    if path.read_bytes()[:4] == _ZIP:
+    with path.open("rb") as handle:
+        signature = handle.read(len(_ZIP))
+    if signature == _ZIP:
         raise InputError(
             "file is a ZIP archive or an Excel workbook, not a text export",
             file=path,

@@ -18,13 +18,13 @@ from pathlib import Path
 
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
+from reviewflow.formats.xml_root import root_matches
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "endnote_xml"
 DESCRIPTION = "EndNote XML (<xml><records><record>)"
 
 _CHUNK = 1 << 20
-_PROLOG_SKIP = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.S)
 _OPENINGS = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(record)(?=[\s/>])", re.S)
 _SEPARATORS = re.compile(r"[\r\n]+")
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
@@ -35,14 +35,7 @@ _PMCID = re.compile(r"^PMC\d+$")
 
 def looks_like_endnote_xml(text: str) -> bool:
     """True when the document starts (after declaration and comments) with ``<xml>`` and then ``<records>``."""
-    head = text[:20000].lstrip("\ufeff")
-    position = 0
-    while True:
-        match = _PROLOG_SKIP.match(head, position)
-        if not match or match.end() == position:
-            break
-        position = match.end()
-    return bool(re.match(r"\s*<xml\s*>\s*<records(?=[\s/>])", head[position:]))
+    return root_matches(text, r"<xml\s*>\s*<records(?=[\s/>])")
 
 
 def _record_lines(text: str) -> list[int]:

@@ -39,6 +39,7 @@ from Bio.Entrez.Parser import CorruptedXMLError, DataHandler, NotXMLError, Valid
 
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
+from reviewflow.formats.xml_root import root_matches
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "pubmed_xml"
@@ -58,7 +59,6 @@ _ROOT = re.compile(r"<(?![?!])([\w:.-]+)")
 _STRUCTURE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
                         r"|<(/?)(PubmedArticleSet|PubmedArticle|PubmedBookArticle)(?=[\s/>])[^>]*?(/?)>", re.S)
 _MARKUP = re.compile(r"<[^<>]*>")
-_PROLOG_SKIP = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.S)
 _FEED = 1 << 24
 
 
@@ -70,14 +70,7 @@ def _shipped_dtds() -> list[str]:
 
 def looks_like_pubmed_xml(text: str) -> bool:
     """True when the document's root element (after declaration, comments, DOCTYPE) is ``PubmedArticleSet``."""
-    head = text[:20000].lstrip("\ufeff")
-    position = 0
-    while True:
-        match = _PROLOG_SKIP.match(head, position)
-        if not match or match.end() == position:
-            break
-        position = match.end()
-    return bool(re.match(r"\s*<PubmedArticleSet(?=[\s/>])", head[position:]))
+    return root_matches(text, r"<PubmedArticleSet(?=[\s/>])")
 
 
 def _prepare(text: str, path: Path) -> tuple[str, str, bool]:
