@@ -85,6 +85,51 @@ def test_known_traps_are_not_merged() -> None:
     assert ("adult", "child") in set(zip(review["record_id_a"], review["record_id_b"], strict=True))
 
 
+def test_translated_title_with_the_same_pages_is_merged_but_not_an_unrelated_title() -> None:
+    """Shapes seen in real multi-database searches: a French article indexed under two English renderings of its
+    title, with identical authors, volume, page range and year."""
+    french = {"author": "Train, M. and Soulard, D. and Bouyer, L. and Bizouarn, P. and Blanloeil, Y.",
+              "year": "1994", "journal": "Ann Fr Anesth Reanim", "volume": "13", "pages": "280-284", "doi": ""}
+    rows = [
+        french | {"ID": "en1", "title": "Antibiotic prophylaxis in pulmonary surgery: a controlled double-blind "
+                                        "study of amoxicillin versus cefamandole"},
+        french | {"ID": "en2", "journal": "Annales Francaises d'Anesthesie et de Reanimation",
+                  "title": "Comparison of amoxicillin and cefamandole in the prevention of bronchopulmonary "
+                           "infections after pulmonary surgery: a randomized double-blind study"},
+        french | {"ID": "unrelated", "title": "Another study of nerves and ice in the clinic"},
+        french | {"ID": "one_page", "title": "Comparison of amoxicillin and cefamandole: abstract",
+                  "pages": "280"},
+    ]
+    result = deduplicate(records(rows), CONFIG)
+    assert clusters(result) == {frozenset({"en1", "en2"})}
+    rules = {(r.record_id_a, r.record_id_b): r.rule for r in result.pairs.itertuples()}
+    assert rules[("en1", "en2")] == "same_pages"
+
+
+def test_early_view_record_without_volume_joins_its_issue_version() -> None:
+    """An online-first export carries provisional pages ("1-6") and no volume; the issue version has both."""
+    paper = {"title": "Management of peripancreatic fluid collections following partial pancreatectomy: a "
+                      "comparison of percutaneous versus EUS-guided drainage",
+             "author": "Kwon, Y. M. and Gerdes, H. and Schattner, M. A. and Brown, K. T. and Covey, A. M.",
+             "year": "2013", "journal": "Surgical Endoscopy", "doi": ""}
+    rows = [
+        paper | {"ID": "online", "volume": "", "pages": "1-6"},
+        paper | {"ID": "issue", "journal": "Surg Endosc", "volume": "27", "number": "7", "pages": "2422-2427"},
+        # A short generic title by the same author in the same journal is not enough.
+        paper | {"ID": "editorial_a", "title": "Editorial", "volume": "", "pages": "1-2"},
+        paper | {"ID": "editorial_b", "title": "Editorial", "volume": "27", "pages": "2400"},
+        # Nor is a conference abstract of the same title against the paper.
+        paper | {"ID": "abstract", "journal": "Surgical Endoscopy Conference: SAGES Annual Meeting",
+                 "volume": "", "pages": "S12"},
+    ]
+    result = deduplicate(records(rows), CONFIG)
+    assert frozenset({"online", "issue"}) in clusters(result)
+    assert not any({"editorial_a", "editorial_b"} <= group for group in clusters(result))
+    rules = {(r.record_id_a, r.record_id_b): r.rule for r in result.pairs.itertuples()}
+    assert rules[("issue", "online")] == "ahead_of_print"
+    assert rules.get(("abstract", "issue"), "") != "ahead_of_print"
+
+
 def test_a_cluster_never_joins_two_dois() -> None:
     rows = [
         BASE | {"ID": "x", "doi": "10.1000/x"},
@@ -154,6 +199,8 @@ def test_normalisers() -> None:
     assert title_kind("Erratum: Severe deficiency") == "erratum"
     assert title_kind("Study of X.[Erratum appears in Y]") == ""
     assert journals_compatible("j cereb blood flow metab", "journal cerebral blood flow metabolism")
+    assert journals_compatible("new england journal medicine", "new engl j med")  # as many words, either order
+    assert journals_compatible("new engl j med", "new england journal medicine")
     assert not journals_compatible("pain med", "pediatric nephrology")
 
 

@@ -52,6 +52,8 @@ _KIND_PATTERNS = [
 _ABSTRACT_VENUE = re.compile(r"\b(abstracts?|congress|conference|meeting|symposium|suppl(ement)?|poster|"
                              r"proceedings(?! of the (national|royal)))\b")
 
+# A supplement issue written as "S2", "s 1", "Suppl. 2" or "Supplement" (where meeting abstracts are printed).
+_SUPPLEMENT_ISSUE = re.compile(r"^\s*(s\s?\d+[a-z]?|suppl|supplement)\b", re.IGNORECASE)
 
 # Greek letters as biomedical titles spell them when the letter itself is lost ("Interferon-gamma").
 _GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ε": " epsilon ", "κ": " kappa ",
@@ -119,10 +121,19 @@ def journal_tokens(journal: str) -> str:
 def journals_compatible(a: str, b: str) -> bool:
     """True when one journal name abbreviates the other: each word of the shorter form is a prefix of the
     next word of the longer one, in order (``j cereb blood flow metab`` ~ ``journal cerebral blood flow
-    metabolism``)."""
+    metabolism``). Forms with as many words are tried both ways (``new engl j med`` ~ ``new england journal
+    medicine``)."""
     if not a or not b:
         return True
-    short, long = sorted((a.split(), b.split()), key=len)
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) == len(words_b):
+        return _abbreviates(words_a, words_b) or _abbreviates(words_b, words_a)
+    short, long = sorted((words_a, words_b), key=len)
+    return _abbreviates(short, long)
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    """Each word of ``short`` starts a later word of ``long`` than the previous one did."""
     position = 0
     for word in short:
         while position < len(long) and not long[position].startswith(word):
@@ -206,5 +217,6 @@ def compute_features(records: pd.DataFrame) -> Features:
         doi=records["doi"].to_numpy(dtype=object),
         pmid=records["pmid"].to_numpy(dtype=object),
         kind=np.array([title_kind(t) for t in records["title"]], dtype=object),
-        abstract_venue=np.array([bool(_ABSTRACT_VENUE.search(v)) for v in venue_text], dtype=bool),
+        abstract_venue=np.array([bool(_ABSTRACT_VENUE.search(v)) or bool(_SUPPLEMENT_ISSUE.match(i))
+                                 for v, i in zip(venue_text, records["issue"], strict=True)], dtype=bool),
     )

@@ -20,17 +20,21 @@ from reviewflow.dedup_features import STOP_WORDS, Features, journals_compatible
 TITLE_HIGH = 0.95  # near-identical titles (typos, punctuation, markup differences remain)
 TITLE_FUZZY = 0.85  # titles that differ by a few words
 TITLE_LOW = 0.70  # e.g. a translated or retitled version, only with full bibliographic agreement
+TITLE_TRANSLATED = 0.50  # a translated title keeps about half its characters; pages copied onto another work do not
 AUTHORS_MATCH = 0.75
 AUTHORS_STRONG = 0.90
 DOI_TITLE_MIN = 0.50
 # An identical normalised title this long, with nothing contradicting it (year, volume, pages, DOI, kind), is
 # the same work even when the records carry no authors or year to confirm it (thin records from abstracts).
 IDENTICAL_TITLE_WORDS = 6  # below this a shared DOI is more likely a data error than the same work
+# Titles this long are specific enough to link an early-view record to its issue version ("Editorial" is not).
+AHEAD_OF_PRINT_WORDS = 5
 
 # Rule ranks: lower is applied first when clusters are built.
 RULE_RANK = {
     "override_same": 0, "doi": 1, "pmid": 2, "title_source": 3, "title_authors": 4, "title_year_source": 5,
-    "identical_title": 6, "fuzzy_title_source": 6, "bibliographic": 7, "title_authors_volume": 8,
+    "identical_title": 6, "fuzzy_title_source": 6, "bibliographic": 7, "same_pages": 7, "ahead_of_print": 7,
+    "title_authors_volume": 8,
 }
 
 
@@ -90,13 +94,23 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
         "page": _pages_match(features, a, b),
         "identical_pages": (features.page[a] != "") & (features.page[a] == features.page[b])
         & (features.page_end[a] == features.page_end[b]),
+        "page_span": features.page[a] != features.page_end[a],
         "doi": _match(features.doi[a], features.doi[b]),
         "pmid": _match(features.pmid[a], features.pmid[b]),
+        "title_words": np.array([min(len(x.split()), len(y.split())) for x, y in zip(title_a, title_b, strict=True)],
+                                dtype=np.int32),
         "identical_title_words": np.where(title_a == title_b, [len(t.split()) for t in title_a], 0),
         "kind_differs": features.kind[a] != features.kind[b],
         "distinct_words": _distinct_words(title_a, title_b, np.nan_to_num(title, nan=0.0) >= TITLE_FUZZY),
         "venue_differs": features.abstract_venue[a] != features.abstract_venue[b],
+        # The record that is not from a conference venue prints a multi-page range: a paper, not an abstract.
+        "other_is_paper": np.where(features.abstract_venue[a], _page_range(features, b), _page_range(features, a)),
     })
+
+
+def _page_range(features: Features, rows: np.ndarray) -> np.ndarray:
+    """True where a record's pages span more than one numbered page (``2422-2427``, not ``507`` or ``S12``)."""
+    return (features.page[rows] != "") & (features.page[rows] != features.page_end[rows]) & ~features.page_alpha[rows]
 
 
 def _distinct_words(title_a: np.ndarray, title_b: np.ndarray, similar: np.ndarray) -> np.ndarray:
@@ -146,11 +160,21 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         ("title_authors_volume", "duplicate",
          (volume == 1) & (page == 0) & (title >= 0.98) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0)
          & ~distinct),
+        # An early-view record has no volume yet and provisional pages ("1-6"), or its issue and page numbers
+        # slipped a field; with the same long title, the same authors and the same journal it is the article.
+        ("ahead_of_print", "duplicate",
+         (volume == -1) & (page == 0) & (title >= 0.98) & (s["title_words"].to_numpy() >= AHEAD_OF_PRINT_WORDS)
+         & (authors_v >= AUTHORS_STRONG) & (year_diff >= 0) & (year_diff <= 1) & (s["journal"].to_numpy() == 1)
+         & ~distinct & ~s["venue_differs"].to_numpy()),
         ("volume_or_pages_differ", "review",
          ((volume == 0) | (page == 0)) & (title >= TITLE_HIGH) & author_ok & ~distinct),
         ("volume_or_pages_differ", "not", (volume == 0) | (page == 0)),
+        # A conference abstract against a paper of the same title goes to a person. One abstract exported with
+        # and without its meeting name ("J Thromb Haemost" vs "J Thromb Haemost.Conference: ...") is the same
+        # item: same journal, and the other record prints no multi-page range unless volume and pages agree.
         ("conference_vs_article", "review",
-         s["venue_differs"].to_numpy() & (title >= TITLE_FUZZY) & (s["journal"].to_numpy() != 1)),
+         s["venue_differs"].to_numpy() & (title >= TITLE_FUZZY)
+         & ((s["journal"].to_numpy() != 1) | (s["other_is_paper"].to_numpy() & ~same_item))),
         ("title_source", "duplicate", (title >= TITLE_HIGH) & (year_diff == 0) & same_item),
         ("distinct_words", "review", distinct & (title >= TITLE_FUZZY)),
         ("title_authors", "duplicate", (title >= TITLE_HIGH) & authors_known & author_ok & years_known),
@@ -163,6 +187,11 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
          & (~authors_known | author_ok)),
         ("fuzzy_title_source", "duplicate",
          (title >= TITLE_FUZZY) & (authors_v >= AUTHORS_MATCH) & years_known & same_source & journal_ok),
+        # The same multi-page range of the same volume in the same year, by the same authors, is one article
+        # even when its titles differ (a translated or retitled version): no two articles share pages.
+        ("same_pages", "duplicate",
+         identical_pages & s["page_span"].to_numpy() & (year_diff == 0) & (s["journal"].to_numpy() != 0)
+         & authors_known & author_ok & (title >= TITLE_TRANSLATED)),
         ("bibliographic", "duplicate",
          (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & same_item),
         ("similar_title", "review", title >= TITLE_FUZZY),
