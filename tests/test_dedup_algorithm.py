@@ -130,6 +130,34 @@ def test_early_view_record_without_volume_joins_its_issue_version() -> None:
     assert rules.get(("abstract", "issue"), "") != "ahead_of_print"
 
 
+def test_garbled_author_names_do_not_split_a_long_identical_title_in_one_venue() -> None:
+    """Conference exports that swap given and family names, and proceedings papers retitled by one word, as
+    found in information-systems searches (AIS eLibrary against Scopus)."""
+    rows = [
+        {"ID": "ais", "title": "We don't need no education: required abilities in online labor markets",
+         "author": "Carignani, Andrea and Negri, Lorenzo", "year": "2010",
+         "journal": "International Conference on Information Systems", "pages": "1-15"},
+        {"ID": "scopus", "title": "We don't need no education - required abilities in online labor markets",
+         "author": "Andrea, C. and Lorenzo, N.", "year": "2010",
+         "journal": "ICIS 31: International Conference on Information Systems"},
+        # The same long title in another year's proceedings stays apart.
+        {"ID": "next_year", "title": "We don't need no education: required abilities in online labor markets",
+         "author": "Andrea, C. and Lorenzo, N.", "year": "2012",
+         "journal": "International Conference on Information Systems"},
+        {"ID": "hicss_a", "title": "Moral hazards and effects of IT-enabled monitoring systems in online labor "
+                                   "markets", "author": "Liang, Chen and Hong, Yili and Gu, Bin", "year": "2017",
+         "journal": "Hawaii International Conference on System Sciences", "pages": "44-53"},
+        {"ID": "hicss_b", "title": "Moral hazards and effects of enhanced monitoring systems in online labor "
+                                   "markets", "author": "Liang, Chen and Hong, Yili and Gu, Bin", "year": "2017",
+         "journal": "Hawaii Int Conf Syst Sci", "pages": "44-53"},
+    ]
+    result = deduplicate(records(rows), CONFIG)
+    assert clusters(result) == {frozenset({"ais", "scopus"}), frozenset({"hicss_a", "hicss_b"})}
+    rules = {(r.record_id_a, r.record_id_b): r.rule for r in result.pairs.itertuples()}
+    assert rules[("ais", "scopus")] == "identical_title_venue"
+    assert rules[("hicss_a", "hicss_b")] == "same_pages"
+
+
 def test_a_cluster_never_joins_two_dois() -> None:
     rows = [
         BASE | {"ID": "x", "doi": "10.1000/x"},

@@ -48,9 +48,11 @@ _KIND_PATTERNS = [
     ("reply", re.compile(r"^(reply|response|in reply|authors?'?s?'? reply|authors?'?s?'? response)\b")),
     ("comment", re.compile(r"^(comment(ary)? on|comments? to|letter to the editor|re:)")),
 ]
-# Conference abstracts and supplements (not "Proceedings of the National Academy ...": a journal).
-_ABSTRACT_VENUE = re.compile(r"\b(abstracts?|congress|conference|meeting|symposium|suppl(ement)?|poster|"
-                             r"proceedings(?! of the (national|royal)))\b")
+# Conference abstracts and supplements, written out or abbreviated ("Hawaii Int Conf Syst Sci"), but not the
+# journals named "Proceedings" ("Proceedings of the National Academy ...", "Proc Natl Acad Sci", "Proc R Soc B").
+_ABSTRACT_VENUE = re.compile(r"\b(abstracts?|congress|congr|conference|conf|meeting|mtg|symposium|symp|"
+                             r"suppl(ement)?|poster|proceedings(?! of the (national|royal))|"
+                             r"proc(?! (natl|nat|r|roy|royal|inst|ieee|amer|am)\b))\b")
 
 # A supplement issue written as "S2", "s 1", "Suppl. 2" or "Supplement" (where meeting abstracts are printed).
 _SUPPLEMENT_ISSUE = re.compile(r"^\s*(s\s?\d+[a-z]?|suppl|supplement)\b", re.IGNORECASE)
@@ -175,6 +177,7 @@ class Features:
     pmid: np.ndarray
     kind: np.ndarray  # erratum / retraction / reply / comment / ""
     abstract_venue: np.ndarray  # bool: conference abstract or supplement
+    has_locator: np.ndarray  # bool: a volume, pages or DOI in any form ("Ph.D.", "62 p" count)
 
 
 def _surnames(authors: str) -> list[str]:
@@ -219,4 +222,6 @@ def compute_features(records: pd.DataFrame) -> Features:
         kind=np.array([title_kind(t) for t in records["title"]], dtype=object),
         abstract_venue=np.array([bool(_ABSTRACT_VENUE.search(v)) or bool(_SUPPLEMENT_ISSUE.match(i))
                                  for v, i in zip(venue_text, records["issue"], strict=True)], dtype=bool),
+        has_locator=((records["volume"].str.strip() != "") | (records["pages"].str.strip() != "")
+                     | (records["doi"] != "")).to_numpy(dtype=bool),
     )

@@ -29,12 +29,14 @@ DOI_TITLE_MIN = 0.50
 IDENTICAL_TITLE_WORDS = 6  # below this a shared DOI is more likely a data error than the same work
 # Titles this long are specific enough to link an early-view record to its issue version ("Editorial" is not).
 AHEAD_OF_PRINT_WORDS = 5
+# A title this long, identical in the same venue and year, identifies the item whatever its author forms.
+IDENTICAL_TITLE_VENUE_WORDS = 8
 
 # Rule ranks: lower is applied first when clusters are built.
 RULE_RANK = {
     "override_same": 0, "doi": 1, "pmid": 2, "title_source": 3, "title_authors": 4, "title_year_source": 5,
     "identical_title": 6, "fuzzy_title_source": 6, "bibliographic": 7, "same_pages": 7, "ahead_of_print": 7,
-    "title_authors_volume": 8,
+    "identical_title_venue": 7, "title_authors_volume": 8,
 }
 
 
@@ -105,6 +107,8 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
         "venue_differs": features.abstract_venue[a] != features.abstract_venue[b],
         # The record that is not from a conference venue prints a multi-page range: a paper, not an abstract.
         "other_is_paper": np.where(features.abstract_venue[a], _page_range(features, b), _page_range(features, a)),
+        # ... or at least shows it was published somewhere: a volume, pages or a DOI.
+        "other_is_published": np.where(features.abstract_venue[a], features.has_locator[b], features.has_locator[a]),
     })
 
 
@@ -146,7 +150,8 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
     same_item = (volume == 1) & (page == 1)
     # The same physical item (an erratum exported with and without its "Erratum:" prefix): identical first and
     # last page, not merely overlapping ranges (a reply printed on the original's last page overlaps it).
-    identical_pages = (volume == 1) & s["identical_pages"].to_numpy()
+    same_range = s["identical_pages"].to_numpy()
+    identical_pages = (volume == 1) & same_range
     distinct = s["distinct_words"].to_numpy()
     conditions: list[tuple[str, str, np.ndarray]] = [
         ("doi_conflict", "not", s["doi"].to_numpy() == 0),
@@ -169,29 +174,37 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         ("volume_or_pages_differ", "review",
          ((volume == 0) | (page == 0)) & (title >= TITLE_HIGH) & author_ok & ~distinct),
         ("volume_or_pages_differ", "not", (volume == 0) | (page == 0)),
-        # A conference abstract against a paper of the same title goes to a person. One abstract exported with
-        # and without its meeting name ("J Thromb Haemost" vs "J Thromb Haemost.Conference: ...") is the same
-        # item: same journal, and the other record prints no multi-page range unless volume and pages agree.
+        # A conference abstract against a published paper of the same title goes to a person. One abstract
+        # exported with and without its meeting name ("Scand J Immunol" 71(6):507 vs "Scandinavian Journal of
+        # Immunology.Conference: ...") is the same item: same journal, and the other record prints no multi-page
+        # range unless volume and pages agree. A record with no volume, pages or DOI is not shown to be a paper.
         ("conference_vs_article", "review",
-         s["venue_differs"].to_numpy() & (title >= TITLE_FUZZY)
+         s["venue_differs"].to_numpy() & (title >= TITLE_FUZZY) & s["other_is_published"].to_numpy()
          & ((s["journal"].to_numpy() != 1) | (s["other_is_paper"].to_numpy() & ~same_item))),
         ("title_source", "duplicate", (title >= TITLE_HIGH) & (year_diff == 0) & same_item),
+        # The same multi-page range of the same journal or proceedings in the same year, by the same authors, is
+        # one article even when its titles differ (a translated or retitled version): no two articles share pages.
+        # (Near-identical titles are left to the title rules below, which name the stronger evidence.)
+        ("same_pages", "duplicate",
+         same_range & s["page_span"].to_numpy() & (year_diff == 0) & (volume != 0)
+         & ((volume == 1) & (s["journal"].to_numpy() != 0) | (s["journal"].to_numpy() == 1))
+         & authors_known & author_ok & (title >= TITLE_TRANSLATED) & ((title < TITLE_HIGH) | distinct)),
         ("distinct_words", "review", distinct & (title >= TITLE_FUZZY)),
         ("title_authors", "duplicate", (title >= TITLE_HIGH) & authors_known & author_ok & years_known),
         ("title_authors", "duplicate",
          (title >= TITLE_HIGH) & ~years_known & (authors_v >= AUTHORS_STRONG) & journal_ok),
         ("title_year_source", "duplicate",
          (title >= TITLE_HIGH) & ~authors_known & (year_diff == 0) & (same_source | (s["journal"].to_numpy() == 1))),
+        # A long title, word for word, in the same venue and year is one item even when the author names were
+        # garbled by an export (given and family names swapped, romanised Chinese names split differently).
+        ("identical_title_venue", "duplicate",
+         (s["identical_title_words"].to_numpy() >= IDENTICAL_TITLE_VENUE_WORDS) & (year_diff == 0)
+         & (s["journal"].to_numpy() == 1)),
         ("identical_title", "duplicate",
          (s["identical_title_words"].to_numpy() >= IDENTICAL_TITLE_WORDS) & (year_diff <= 0)
          & (~authors_known | author_ok)),
         ("fuzzy_title_source", "duplicate",
          (title >= TITLE_FUZZY) & (authors_v >= AUTHORS_MATCH) & years_known & same_source & journal_ok),
-        # The same multi-page range of the same volume in the same year, by the same authors, is one article
-        # even when its titles differ (a translated or retitled version): no two articles share pages.
-        ("same_pages", "duplicate",
-         identical_pages & s["page_span"].to_numpy() & (year_diff == 0) & (s["journal"].to_numpy() != 0)
-         & authors_known & author_ok & (title >= TITLE_TRANSLATED)),
         ("bibliographic", "duplicate",
          (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & same_item),
         ("similar_title", "review", title >= TITLE_FUZZY),
