@@ -208,6 +208,10 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         ("bibliographic", "duplicate",
          (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & same_item),
         ("similar_title", "review", title >= TITLE_FUZZY),
+        # A retitled letter ("Eculizumab in ..." / "Complement blockade in ...") by the same authors in the same
+        # journal and year: too little to merge on, worth a person's look.
+        ("same_authors_venue", "review",
+         (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & (s["journal"].to_numpy() == 1)),
     ]
     rule = np.full(len(s), "dissimilar", dtype=object)
     verdict = np.full(len(s), "not", dtype=object)

@@ -2,6 +2,7 @@ rule dedup:
     """Merge records of the same work; every candidate pair is explained in the pairs file, and the pairs a
     person should decide are listed in results/dedup_review.csv (decisions go in data/dedup/overrides.csv)."""
     input:
+        code=PACKAGE_SOURCES,
         records="results/records.csv",
         overrides=OVERRIDES,
         config=CONFIG_FILE,
@@ -19,6 +20,7 @@ rule dedup:
 rule export_works:
     """The deduplicated works for reference managers (RIS, BibTeX) and spreadsheets (CSV)."""
     input:
+        code=PACKAGE_SOURCES,
         works="results/works.csv",
     output:
         ris="results/exports/works.ris",

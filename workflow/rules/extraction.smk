@@ -7,6 +7,7 @@ rule extraction:
     """Check the extraction sheet: one valid row per included work. Included works with no row are listed,
     ready to fill in, in results/awaiting_extraction.csv."""
     input:
+        code=PACKAGE_SOURCES,
         sheet=extraction_sheet,
         screening="results/screening.csv",
         works="results/works.csv",

@@ -1,6 +1,7 @@
 rule import_records:
     """Read every raw export into one records table; the report counts records per file and database."""
     input:
+        code=PACKAGE_SOURCES,
         exports=export_files,
         config=CONFIG_FILE,
     output:

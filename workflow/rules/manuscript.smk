@@ -1,6 +1,7 @@
 rule manuscript:
     """Render manuscript/index.qmd to PDF: quarto when installed, otherwise pandoc 3 -> Typst."""
     input:
+        code=PACKAGE_SOURCES,
         source="manuscript/index.qmd",
         project="manuscript/_quarto.yml",
         variables="manuscript/_variables.yml",

@@ -5,6 +5,7 @@ TABLES = ["included_studies", "designs", "exclusions", "trials"]
 rule figures:
     """PRISMA 2020 flow diagram and the review's plots, as PNG, PDF and SVG without timestamps."""
     input:
+        code=PACKAGE_SOURCES,
         prisma="results/prisma.json",
         studies="results/studies.csv",
         config=CONFIG_FILE,
@@ -20,6 +21,7 @@ rule figures:
 rule tables:
     """The manuscript's tables (Markdown) and the BibTeX of the included studies."""
     input:
+        code=PACKAGE_SOURCES,
         studies="results/studies.csv",
         prisma="results/prisma.json",
         config=CONFIG_FILE,

@@ -1,6 +1,7 @@
 rule eligibility:
     """Exclude by rule what a rule can decide: publication years and language from the config."""
     input:
+        code=PACKAGE_SOURCES,
         works="results/works.csv",
         config=CONFIG_FILE,
     output:
@@ -15,6 +16,7 @@ rule screening:
     """Check the reviewers' decision files; a work with no decision stops the build and is listed in
     results/awaiting_screening.csv."""
     input:
+        code=PACKAGE_SOURCES,
         works="results/works.csv",
         auto_excluded="results/auto_excluded.csv",
         decisions=decision_files,

@@ -1,6 +1,7 @@
 rule synthesis:
     """PRISMA 2020 counts (asserted to balance) and every number the manuscript quotes."""
     input:
+        code=PACKAGE_SOURCES,
         report="results/import_report.json",
         works="results/works.csv",
         auto_excluded="results/auto_excluded.csv",
