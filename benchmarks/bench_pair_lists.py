@@ -35,7 +35,8 @@ CITATION_COLUMNS = ["record_id", "author", "title", "year", "journal", "volume",
 
 
 def read_pair_list(path: Path) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]] | None:
-    """Records by id and the listed pairs; None when the file has no pair layout (``case`` and ``ID``)."""
+    """Records by id and the listed pairs whose two records the file holds; None when the file has no pair
+    layout (``case`` and ``ID``)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     if not rows or "case" not in rows[0] or "ID" not in rows[0]:
@@ -47,7 +48,8 @@ def read_pair_list(path: Path) -> tuple[dict[str, dict[str, str]], list[tuple[st
         records[row[id_column]] = row
         cases[row["case"]] = None
     pairs = [tuple(case.split(";", 1)) for case in cases]
-    return records, [(a, b) for a, b in pairs]
+    # A pair is scored only when the file holds both of its records.
+    return records, [(a, b) for a, b in pairs if a in records and b in records]
 
 
 def write_citation_table(records: dict[str, dict[str, str]], path: Path) -> None:

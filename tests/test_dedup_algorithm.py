@@ -168,6 +168,10 @@ def test_a_cluster_never_joins_two_dois() -> None:
     groups = clusters(result)
     assert all(not {"x", "y"} <= group for group in groups)
     assert "cluster_doi_conflict" in set(result.pairs["rule"]) or "doi_conflict" in set(result.pairs["rule"])
+    # Everything but the DOI agrees, as with a publisher's legacy and current DOI: a person is asked.
+    rules = {(r.record_id_a, r.record_id_b): (r.rule, r.verdict) for r in result.pairs.itertuples()}
+    assert rules[("x", "y")] == ("possible_doi_alias", "review")
+    assert ("x", "y") in set(zip(result.review["record_id_a"], result.review["record_id_b"], strict=True))
 
 
 def test_overrides_force_same_and_different(tmp_path: Path) -> None:
@@ -226,6 +230,9 @@ def test_normalisers() -> None:
     assert title_kind("Restponse to comment on X") == "reply"
     assert title_kind("Erratum: Severe deficiency") == "erratum"
     assert title_kind("Study of X.[Erratum appears in Y]") == ""
+    # Embase's "English title. [German] Original title" compares as the English title other databases carry.
+    assert normalise_title("Ischemic preconditioning of the heart. [German] Ischamische Prakonditionierung des "
+                           "Herzens") == "ischemic preconditioning of the heart"
     assert journals_compatible("j cereb blood flow metab", "journal cerebral blood flow metabolism")
     assert journals_compatible("new england journal medicine", "new engl j med")  # as many words, either order
     assert journals_compatible("new engl j med", "new england journal medicine")

@@ -33,6 +33,12 @@ _TRAILING_NOTE = re.compile(r"\s*(?:\[[^\[\]]{1,300}\]|\([^()]{1,40}\))\s*\.?\s*
 _NOTE_TAIL = re.compile(r"\.?\s*\[(erratum|comment|retraction|retracted|corrected|republished|update|review|"
                         r"summary for patients|see comment|reprint|published erratum)\b.*$", re.IGNORECASE)
 _UNCLOSED_TAIL = re.compile(r"\s*\[[^\]]*$")
+# Embase and Ovid append the original-language title after the English one: "... enkephalins. [German]
+# Ischamische Prakonditionierung ...". The English part is the title other databases carry.
+_LANGUAGES = ("german|russian|french|spanish|italian|portuguese|polish|czech|hungarian|dutch|danish|swedish|"
+              "norwegian|finnish|turkish|greek|japanese|chinese|korean|hebrew|croatian|serbian|romanian|"
+              "ukrainian|bulgarian|slovak|slovenian|lithuanian|persian|arabic")
+_ORIGINAL_LANGUAGE_TAIL = re.compile(rf"\.?\s*\[(?:{_LANGUAGES})\]\s+\w.*$", re.IGNORECASE)
 # Web of Science names a correction after the article it corrects: "Title (vol 360, pg 542, 2009)", or
 # "Title (New England Journal of Medicine (2009) 360 (542-544))".
 _CORRECTION_TAIL = re.compile(r"\s*\((?:vol\.? \w+, pg \w+, \d{4}|[^()]+\(\d{4}\)\s*\d+\s*\([^()]+\))\)\s*\.?\s*$",
@@ -74,7 +80,7 @@ def normalise_title(title: str) -> str:
     text = html.unescape(title or "")
     text = _TAGS.sub(" ", text)
     text = _LATEX.sub("", text)
-    for pattern in (_NOTE_TAIL, _UNCLOSED_TAIL, _CORRECTION_TAIL):
+    for pattern in (_ORIGINAL_LANGUAGE_TAIL, _NOTE_TAIL, _UNCLOSED_TAIL, _CORRECTION_TAIL):
         match = pattern.search(text)
         if match and match.start() > 0:  # a note after the title, never the whole title
             text = text[: match.start()]

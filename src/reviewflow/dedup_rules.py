@@ -154,6 +154,13 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
     identical_pages = (volume == 1) & same_range
     distinct = s["distinct_words"].to_numpy()
     conditions: list[tuple[str, str, np.ndarray]] = [
+        # Different DOIs never merge on their own (a listed trap), but one article does sometimes carry two (a
+        # publisher's legacy and current DOI, "10.1172/jci14270" and "10.1172/jci200214270"). The same long title
+        # by the same authors on the same pages of the same volume goes to a person, who can record "same".
+        ("possible_doi_alias", "review",
+         (s["doi"].to_numpy() == 0) & (title >= 0.98) & (s["title_words"].to_numpy() >= AHEAD_OF_PRINT_WORDS)
+         & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & identical_pages & (s["journal"].to_numpy() == 1)
+         & ~s["kind_differs"].to_numpy() & ~distinct),
         ("doi_conflict", "not", s["doi"].to_numpy() == 0),
         ("pmid_conflict", "not", s["pmid"].to_numpy() == 0),
         ("doi_title_mismatch", "review", (s["doi"].to_numpy() == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
