@@ -69,10 +69,14 @@ _GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ε
           "Δ": " delta ", "Κ": " kappa "}
 
 
+_GREEK_TABLE = str.maketrans(_GREEK)
+_NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters for which str.isalnum() is False
+
+
 def _spaced(text: str) -> str:
     """Every character that is neither a letter nor a digit becomes a space before accents are folded, so an
     en dash or a non-breaking hyphen separates words ("Hemolytic–Uremic") instead of vanishing."""
-    return "".join(_GREEK.get(char, char) if char.isalnum() else " " for char in text)
+    return _NOT_ALNUM.sub(" ", text.translate(_GREEK_TABLE))
 
 
 def normalise_title(title: str) -> str:
