@@ -158,6 +158,31 @@ def test_garbled_author_names_do_not_split_a_long_identical_title_in_one_venue()
     assert rules[("hicss_a", "hicss_b")] == "same_pages"
 
 
+def test_accessions_and_pmcids_link_records_exactly() -> None:
+    """A record exported twice by one database (overlapping export batches) carries the same accession even when
+    it has almost nothing else; the same accession in two databases means nothing; a PMCID links across
+    databases and two different PMCIDs keep records apart."""
+    thin = {"title": "Cryoanalgesia", "author": "", "year": "", "journal": "", "volume": "", "pages": "",
+            "doi": ""}
+    rows = [
+        thin | {"ID": "embase:L1-1", "db": "embase"},
+        thin | {"ID": "embase:L1-2", "db": "embase"},
+        thin | {"ID": "wos:L1", "db": "wos"},
+        BASE | {"ID": "pmc_a", "title": "Cryoneurolysis for phantom limb pain: a cohort study"},
+        BASE | {"ID": "pmc_b", "title": "Cryoneurolysis for phantom limb pain - a cohort study", "pages": ""},
+        BASE | {"ID": "pmc_c", "title": "Cryoneurolysis for phantom limb pain: a cohort study", "year": "2020"},
+    ]
+    table = records(rows)
+    table["accession"] = ["L1", "L1", "L1", "", "", ""]
+    table["pmcid"] = ["", "", "", "PMC100", "pmc100", "PMC200"]
+    result = deduplicate(table, CONFIG)
+    assert clusters(result) == {frozenset({"embase:L1-1", "embase:L1-2"}), frozenset({"pmc_a", "pmc_b"})}
+    rules = {(r.record_id_a, r.record_id_b): r.rule for r in result.pairs.itertuples()}
+    assert rules[("embase:L1-1", "embase:L1-2")] == "accession"
+    assert rules[("pmc_a", "pmc_b")] == "pmcid"
+    assert rules[("pmc_a", "pmc_c")] == "pmcid_conflict"
+
+
 def test_a_cluster_never_joins_two_dois() -> None:
     rows = [
         BASE | {"ID": "x", "doi": "10.1000/x"},

@@ -3,7 +3,8 @@
 Several independent keys are used so that a true duplicate pair with an error in any one field (a title typo,
 a missing year, a different author form) still shares some key. A key shared by very many records (a generic
 title, a prolific author in a busy year) says little and would make the work quadratic, so groups larger than
-``MAX_GROUP`` are skipped for that key; identifier keys (DOI, PMID) are never skipped.
+``MAX_GROUP`` are skipped for that key; identifier keys (DOI, PMID, PMCID, database accession) are never
+skipped.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def blocking_keys(features: Features) -> dict[str, tuple[list[str], int | None]]
     return {
         "doi": (list(features.doi), None),
         "pmid": (list(features.pmid), None),
+        "pmcid": (list(features.pmcid), None),
+        "accession": (list(features.accession), None),
         "title": (list(features.title), MAX_GROUP),
         "title_start": ([" ".join(w[:4]) if len(w) >= 4 else "" for w in tokens], MAX_GROUP),
         "title_end": ([" ".join(w[-4:]) if len(w) >= 4 else "" for w in tokens], MAX_GROUP),

@@ -185,6 +185,8 @@ class Features:
     page_alpha: np.ndarray  # bool: page has a letter (article numbers e12724, a1754; supplements S417)
     doi: np.ndarray
     pmid: np.ndarray
+    pmcid: np.ndarray
+    accession: np.ndarray  # "database|accession": the database's own id, meaningful inside that database only
     kind: np.ndarray  # erratum / retraction / reply / comment / ""
     abstract_venue: np.ndarray  # bool: conference abstract or supplement
     has_locator: np.ndarray  # bool: a volume, pages or DOI in any form ("Ph.D.", "62 p" count)
@@ -201,6 +203,13 @@ def _surnames(authors: str) -> list[str]:
         if key:
             names.append(key)
     return names
+
+
+def _column(records: pd.DataFrame, name: str) -> pd.Series:
+    """A text column, empty where a records table built elsewhere (a citation CSV) lacks it."""
+    if name in records:
+        return records[name].fillna("").astype(str).str.strip()
+    return pd.Series("", index=records.index, dtype=object)
 
 
 def compute_features(records: pd.DataFrame) -> Features:
@@ -229,6 +238,10 @@ def compute_features(records: pd.DataFrame) -> Features:
         page_alpha=np.array([bool(re.search(r"[A-Za-z]", p)) for p in records["pages"]], dtype=bool),
         doi=records["doi"].to_numpy(dtype=object),
         pmid=records["pmid"].to_numpy(dtype=object),
+        pmcid=_column(records, "pmcid").str.upper().to_numpy(dtype=object),
+        accession=np.array([f"{d}|{a}" if a else "" for d, a in zip(_column(records, "database"),
+                                                                    _column(records, "accession"), strict=True)],
+                           dtype=object),
         kind=np.array([title_kind(t) for t in records["title"]], dtype=object),
         abstract_venue=np.array([bool(_ABSTRACT_VENUE.search(v)) or bool(_SUPPLEMENT_ISSUE.match(i))
                                  for v, i in zip(venue_text, records["issue"], strict=True)], dtype=bool),

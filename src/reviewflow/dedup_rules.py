@@ -34,7 +34,8 @@ IDENTICAL_TITLE_VENUE_WORDS = 8
 
 # Rule ranks: lower is applied first when clusters are built.
 RULE_RANK = {
-    "override_same": 0, "doi": 1, "pmid": 2, "title_source": 3, "title_authors": 4, "title_year_source": 5,
+    "override_same": 0, "accession": 1, "doi": 1, "pmid": 2, "pmcid": 2, "title_source": 3, "title_authors": 4,
+    "title_year_source": 5,
     "identical_title": 6, "fuzzy_title_source": 6, "bibliographic": 7, "same_pages": 7, "ahead_of_print": 7,
     "identical_title_venue": 7, "title_authors_volume": 8,
 }
@@ -99,6 +100,8 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
         "page_span": features.page[a] != features.page_end[a],
         "doi": _match(features.doi[a], features.doi[b]),
         "pmid": _match(features.pmid[a], features.pmid[b]),
+        "pmcid": _match(features.pmcid[a], features.pmcid[b]),
+        "accession": _match(features.accession[a], features.accession[b]),
         "title_words": np.array([min(len(x.split()), len(y.split())) for x, y in zip(title_a, title_b, strict=True)],
                                 dtype=np.int32),
         "identical_title_words": np.where(title_a == title_b, [len(t.split()) for t in title_a], 0),
@@ -166,6 +169,11 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         ("doi_title_mismatch", "review", (s["doi"].to_numpy() == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
         ("doi", "duplicate", s["doi"].to_numpy() == 1),
         ("pmid", "duplicate", s["pmid"].to_numpy() == 1),
+        ("pmcid_conflict", "not", s["pmcid"].to_numpy() == 0),
+        ("pmcid", "duplicate", s["pmcid"].to_numpy() == 1),
+        # The same record exported twice by one database (overlapping export batches). Two accessions in one
+        # database do not forbid a merge: databases hold duplicate entries of one article.
+        ("accession", "duplicate", s["accession"].to_numpy() == 1),
         ("kind", "not", s["kind_differs"].to_numpy() & ~identical_pages),
         ("no_title", "not", title < 0),
         ("year", "not", year_diff > 1),
