@@ -182,6 +182,11 @@ def test_accessions_and_pmcids_link_records_exactly() -> None:
     assert rules[("pmc_a", "pmc_b")] == "pmcid"
     assert rules[("pmc_a", "pmc_c")] == "pmcid_conflict"
 
+    # No chain through a record without a PMCID joins two PMCIDs.
+    bridge = records([BASE | {"ID": "x"}, BASE | {"ID": "bridge"}, BASE | {"ID": "y"}])
+    bridge["pmcid"] = ["PMC1", "", "PMC2"]
+    assert all(not {"x", "y"} <= group for group in clusters(deduplicate(bridge, CONFIG)))
+
 
 def test_a_cluster_never_joins_two_dois() -> None:
     rows = [

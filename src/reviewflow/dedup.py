@@ -77,7 +77,7 @@ def read_overrides(path: Path, record_ids: set[str]) -> pd.DataFrame:
 
 
 class _ConstrainedUnion:
-    """Union-find whose clusters carry what must stay consistent inside one work: DOIs, PMIDs, volumes, years
+    """Union-find whose clusters carry what must stay consistent inside one work: DOIs, PMIDs, PMCIDs, volumes, years
     (at most one apart), record kinds (an erratum or reply joins an article only as the same printed item) and
     people's cannot-link decisions. A merge that would break any of them is refused instead of made, so no chain
     of individually plausible pairs can join two different works."""
@@ -87,6 +87,7 @@ class _ConstrainedUnion:
         self.parent = list(range(size))
         self.dois: list[set[str]] = [{d} if d else set() for d in features.doi]
         self.pmids: list[set[str]] = [{p} if p else set() for p in features.pmid]
+        self.pmcids: list[set[str]] = [{p} if p else set() for p in features.pmcid]
         self.volumes: list[set[str]] = [{v} if v else set() for v in features.volume]
         self.years: list[set[int]] = [{int(y)} if y else set() for y in features.year]
         self.kinds: list[set[tuple[str, str]]] = [{(k, p)} for k, p in zip(features.kind, features.page,
@@ -113,6 +114,8 @@ class _ConstrainedUnion:
             return "cluster_doi_conflict"
         if len(self.pmids[ra] | self.pmids[rb]) > 1:
             return "cluster_pmid_conflict"
+        if len(self.pmcids[ra] | self.pmcids[rb]) > 1:
+            return "cluster_pmcid_conflict"
         if len(self.volumes[ra] | self.volumes[rb]) > 1:
             return "cluster_volume_conflict"
         years = self.years[ra] | self.years[rb]
@@ -133,7 +136,7 @@ class _ConstrainedUnion:
             return
         keep, drop = min(ra, rb), max(ra, rb)
         self.parent[drop] = keep
-        for attribute in (self.dois, self.pmids, self.volumes, self.years, self.kinds, self.cannot):
+        for attribute in (self.dois, self.pmids, self.pmcids, self.volumes, self.years, self.kinds, self.cannot):
             attribute[keep] |= attribute[drop]
             attribute[drop] = set()
 
