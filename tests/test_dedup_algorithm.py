@@ -188,6 +188,32 @@ def test_accessions_and_pmcids_link_records_exactly() -> None:
     assert all(not {"x", "y"} <= group for group in clusters(deduplicate(bridge, CONFIG)))
 
 
+def test_one_abstract_under_two_titles_is_merged_but_a_different_abstract_is_not() -> None:
+    """A retitled record (MEDLINE's English rendering against the publisher's title) shares its abstract; two
+    studies by one group in one journal share authors and topic words but not their abstracts."""
+    abstract = ("Background: Cryoneurolysis of the infrapatellar branch of the saphenous nerve was studied in "
+                "patients with chronic knee pain after arthroplasty. Methods: Forty patients received "
+                "ultrasound-guided cryoneurolysis and were followed for six months. Results: Pain scores fell "
+                "from 7.1 to 3.2 at three months.")
+    common = BASE | {"volume": "", "number": "", "pages": ""}
+    rows = [
+        common | {"ID": "medline", "title": "Cryoneurolysis of the infrapatellar nerve for persistent pain after "
+                                             "knee replacement", "abstract": abstract},
+        common | {"ID": "publisher", "title": "Freezing the infrapatellar branch: cryoneurolysis for pain after "
+                                              "total knee arthroplasty",
+                  "abstract": abstract.replace("Background:", "BACKGROUND").replace("6", "six")},
+        common | {"ID": "other_study", "title": "Cryoneurolysis of the genicular nerves for persistent pain after "
+                                                "knee replacement",
+                  "abstract": "Background: Genicular nerve cryoneurolysis was compared with radiofrequency "
+                              "ablation in a randomised trial of sixty patients with osteoarthritis awaiting "
+                              "arthroplasty. Results: At twelve weeks both groups improved and did not differ."},
+    ]
+    result = deduplicate(records(rows), CONFIG)
+    assert clusters(result) == {frozenset({"medline", "publisher"})}
+    rules = {(r.record_id_a, r.record_id_b): r.rule for r in result.pairs.itertuples()}
+    assert rules[("medline", "publisher")] == "same_abstract"
+
+
 def test_a_cluster_never_joins_two_dois() -> None:
     rows = [
         BASE | {"ID": "x", "doi": "10.1000/x"},

@@ -29,8 +29,8 @@ from reviewflow.tables import read_table
 MERGED_FIELDS = [name for name in RECORD_FIELDS if name != "authors_full"]
 WORK_COLUMNS = ["work_id", "anchor_record_id", "member_record_ids", "n_members", "databases", *MERGED_FIELDS,
                 "field_sources"]
-PAIR_COLUMNS = ["record_id_a", "record_id_b", "title_similarity", "authors_similarity", "year_diff", "journal",
-                "volume", "page", "doi", "pmid", "rule", "verdict"]
+PAIR_COLUMNS = ["record_id_a", "record_id_b", "title_similarity", "authors_similarity", "abstract_similarity",
+                "year_diff", "journal", "volume", "page", "doi", "pmid", "rule", "verdict"]
 
 
 @dataclass
@@ -255,7 +255,7 @@ def _pairs_table(decided: pd.DataFrame, record_ids: list[str]) -> pd.DataFrame:
     })
     swap = frame["record_id_a"] > frame["record_id_b"]
     frame.loc[swap, ["record_id_a", "record_id_b"]] = frame.loc[swap, ["record_id_b", "record_id_a"]].to_numpy()
-    for column in ("title", "authors"):
+    for column in ("title", "authors", "abstract"):
         values = decided[column] if column in decided else pd.Series(np.nan, index=decided.index)
         frame[f"{column}_similarity"] = values.round(3).to_numpy()
     for column in ("year_diff", "journal", "volume", "page", "doi", "pmid"):

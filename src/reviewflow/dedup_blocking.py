@@ -42,6 +42,17 @@ def _pairs_from_keys(keys: Iterable[str], cap: int | None) -> np.ndarray:
     return np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
 
 
+# Section labels that structured abstracts start with in some databases and not in others.
+_ABSTRACT_LABELS = frozenset({"abstract", "background", "backgrounds", "introduction", "objective", "objectives",
+                              "purpose", "aim", "aims", "context", "summary"})
+
+
+def _abstract_start(abstract: str) -> str:
+    """The first six words of an abstract after its section labels (one abstract under two titles)."""
+    words = [w for w in abstract.split()[:12] if w not in _ABSTRACT_LABELS]
+    return " ".join(words[:6]) if len(words) >= 6 else ""
+
+
 def blocking_keys(features: Features) -> dict[str, tuple[list[str], int | None]]:
     """Each key's value per record ("" = no key) and its group-size cap."""
     tokens = features.title_tokens
@@ -66,6 +77,7 @@ def blocking_keys(features: Features) -> dict[str, tuple[list[str], int | None]]
                               zip(features.first_author, year, features.page, strict=True)], MAX_GROUP),
         "author_year_title": ([f"{a}|{y}|{' '.join(w[:2])}" if a and y and len(w) >= 2 else "" for a, y, w in
                                zip(features.first_author, year, tokens, strict=True)], MAX_GROUP),
+        "abstract_start": ([_abstract_start(text) for text in features.abstract], MAX_GROUP),
         "volume_page_year": ([f"{v}|{p}|{y}" if v and p and y else "" for v, p, y in
                               zip(features.volume, features.page, year, strict=True)], MAX_GROUP),
     }

@@ -186,6 +186,7 @@ class Features:
     doi: np.ndarray
     pmid: np.ndarray
     pmcid: np.ndarray
+    abstract: np.ndarray  # first ABSTRACT_CHARS letters and digits of the abstract, "" when too short to compare
     accession: np.ndarray  # "database|accession": the database's own id, meaningful inside that database only
     kind: np.ndarray  # erratum / retraction / reply / comment / ""
     abstract_venue: np.ndarray  # bool: conference abstract or supplement
@@ -203,6 +204,19 @@ def _surnames(authors: str) -> list[str]:
         if key:
             names.append(key)
     return names
+
+
+# Abstracts are compared on their opening: long enough to tell two studies apart, short enough to keep a
+# million records in memory; one shorter than ABSTRACT_MIN_CHARS (a placeholder, "No abstract available") is
+# not compared.
+ABSTRACT_CHARS = 400
+ABSTRACT_MIN_CHARS = 150
+
+
+def _abstract_key(text: str) -> str:
+    words = _NON_ALNUM.sub(" ", fold(_spaced(html.unescape(_TAGS.sub(" ", text or ""))))).split()
+    key = " ".join(words)[:ABSTRACT_CHARS]
+    return key if len(key) >= ABSTRACT_MIN_CHARS else ""
 
 
 def _column(records: pd.DataFrame, name: str) -> pd.Series:
@@ -239,6 +253,7 @@ def compute_features(records: pd.DataFrame) -> Features:
         doi=records["doi"].to_numpy(dtype=object),
         pmid=records["pmid"].to_numpy(dtype=object),
         pmcid=_column(records, "pmcid").str.upper().to_numpy(dtype=object),
+        abstract=np.array([_abstract_key(text) for text in _column(records, "abstract")], dtype=object),
         accession=np.array([f"{d}|{a}" if a else "" for d, a in zip(_column(records, "database"),
                                                                     _column(records, "accession"), strict=True)],
                            dtype=object),

@@ -22,6 +22,7 @@ TITLE_FUZZY = 0.85  # titles that differ by a few words
 TITLE_LOW = 0.70  # e.g. a translated or retitled version, only with full bibliographic agreement
 TITLE_TRANSLATED = 0.50  # a translated title keeps about half its characters; pages copied onto another work do not
 AUTHORS_MATCH = 0.75
+ABSTRACT_SAME = 0.90  # the opening of one abstract, differing only by typesetting, truncation or a few words
 AUTHORS_STRONG = 0.90
 DOI_TITLE_MIN = 0.50
 # An identical normalised title this long, with nothing contradicting it (year, volume, pages, DOI, kind), is
@@ -37,7 +38,8 @@ RULE_RANK = {
     "override_same": 0, "accession": 1, "doi": 1, "pmid": 2, "pmcid": 2, "title_source": 3, "title_authors": 4,
     "title_year_source": 5,
     "identical_title": 6, "fuzzy_title_source": 6, "bibliographic": 7, "same_pages": 7, "ahead_of_print": 7,
-    "identical_title_venue": 7, "title_authors_volume": 8,
+    "identical_title_venue": 7, "same_abstract": 7,
+    "title_authors_volume": 8,
 }
 
 
@@ -83,13 +85,19 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
     if truncated.any():
         partial = _similarity(features.authors[a][truncated], features.authors[b][truncated], fuzz.partial_ratio)
         authors[truncated] = np.fmax(authors[truncated], partial)
+    # Abstracts only where the title leaves doubt (most pairs are settled by their titles; this keeps the
+    # comparison of long texts to the few pairs where it can matter).
+    abstract = np.full(len(a), np.nan)
+    doubtful = np.flatnonzero(np.nan_to_num(title, nan=0.0) < TITLE_HIGH)
+    if doubtful.size:
+        abstract[doubtful] = _similarity(features.abstract[a[doubtful]], features.abstract[b[doubtful]], fuzz.ratio)
     year_a, year_b = features.year[a], features.year[b]
     journal_a, journal_b = features.journal[a], features.journal[b]
     journal = np.array([-1 if not x or not y else int(journals_compatible(x, y))
                         for x, y in zip(journal_a, journal_b, strict=True)], dtype=np.int8)
     return pd.DataFrame({
         "a": a, "b": b,
-        "title": title, "authors": authors,
+        "title": title, "authors": authors, "abstract": abstract,
         "first_author": _match(features.first_author[a], features.first_author[b]),
         "year_diff": np.where((year_a > 0) & (year_b > 0), np.abs(year_a - year_b), -1),
         "journal": journal,
@@ -143,6 +151,7 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
     authors_known = ~np.isnan(authors)
     authors_v = np.nan_to_num(authors, nan=-1.0)
     year_diff = s["year_diff"].to_numpy()
+    abstract = s["abstract"].fillna(-1.0).to_numpy() if "abstract" in s else np.full(len(s), -1.0)
     years_known = year_diff >= 0
     same_source = (s["volume"].to_numpy() == 1) | (s["page"].to_numpy() == 1)
     journal_ok = s["journal"].to_numpy() != 0
@@ -222,6 +231,11 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
          (title >= TITLE_FUZZY) & (authors_v >= AUTHORS_MATCH) & years_known & same_source & journal_ok),
         ("bibliographic", "duplicate",
          (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & same_item),
+        # The same abstract under two titles (a translated or retitled record), by the same authors within a
+        # year, in a compatible journal: the guards above have already ruled out conflicting volumes and pages.
+        ("same_abstract", "duplicate",
+         (abstract >= ABSTRACT_SAME) & (title >= TITLE_TRANSLATED) & authors_known & author_ok & years_known
+         & journal_ok),
         ("similar_title", "review", title >= TITLE_FUZZY),
         # A retitled letter ("Eculizumab in ..." / "Complement blockade in ...") by the same authors in the same
         # journal and year: too little to merge on, worth a person's look.
