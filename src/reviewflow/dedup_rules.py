@@ -33,6 +33,8 @@ AHEAD_OF_PRINT_WORDS = 5
 # A title this long, identical in the same venue and year, identifies the item whatever its author forms.
 IDENTICAL_TITLE_VENUE_WORDS = 8
 
+PARALLEL_PAIRS = 20_000
+
 # Rule ranks: lower is applied first when clusters are built.
 RULE_RANK = {
     "override_same": 0, "accession": 1, "doi": 1, "pmid": 2, "pmcid": 2, "title_source": 3, "title_authors": 4,
@@ -47,7 +49,9 @@ def _similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
     """Pairwise similarity in [0, 1]; NaN where either side is empty."""
     if len(a) == 0:
         return np.empty(0)
-    scores = process.cpdist(list(a), list(b), scorer=scorer, workers=-1).astype(np.float64) / 100.0
+    # Worker threads pay off on many pairs; starting them costs more than a few thousand comparisons.
+    workers = -1 if len(a) >= PARALLEL_PAIRS else 1
+    scores = process.cpdist(list(a), list(b), scorer=scorer, workers=workers).astype(np.float64) / 100.0
     missing = (a == "") | (b == "")
     scores[missing] = np.nan
     return scores
