@@ -30,7 +30,7 @@ MERGED_FIELDS = [name for name in RECORD_FIELDS if name != "authors_full"]
 WORK_COLUMNS = ["work_id", "anchor_record_id", "member_record_ids", "n_members", "databases", *MERGED_FIELDS,
                 "field_sources"]
 PAIR_COLUMNS = ["record_id_a", "record_id_b", "title_similarity", "authors_similarity", "abstract_similarity",
-                "year_diff", "journal", "volume", "page", "doi", "pmid", "rule", "verdict"]
+                "year_diff", "journal", "volume", "issue", "page", "doi", "pmid", "rule", "verdict"]
 
 
 @dataclass
@@ -258,7 +258,7 @@ def _pairs_table(decided: pd.DataFrame, record_ids: list[str]) -> pd.DataFrame:
     for column in ("title", "authors", "abstract"):
         values = decided[column] if column in decided else pd.Series(np.nan, index=decided.index)
         frame[f"{column}_similarity"] = values.round(3).to_numpy()
-    for column in ("year_diff", "journal", "volume", "page", "doi", "pmid"):
+    for column in ("year_diff", "journal", "volume", "issue", "page", "doi", "pmid"):
         frame[column] = decided[column].to_numpy() if column in decided else np.nan
     frame["rule"] = decided["rule"].to_numpy()
     frame["verdict"] = decided["verdict"].to_numpy()

@@ -106,6 +106,7 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
         "year_diff": np.where((year_a > 0) & (year_b > 0), np.abs(year_a - year_b), -1),
         "journal": journal,
         "volume": _match(features.volume[a], features.volume[b]),
+        "issue": _match(features.issue[a], features.issue[b]),
         "page": _pages_match(features, a, b),
         "identical_pages": (features.page[a] != "") & (features.page[a] == features.page[b])
         & (features.page_end[a] == features.page_end[b]),
@@ -190,6 +191,9 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         ("kind", "not", s["kind_differs"].to_numpy() & ~identical_pages),
         ("no_title", "not", title < 0),
         ("year", "not", year_diff > 1),
+        # Same volume and year, pages that disagree (a typo, an article number against printed pages, a
+        # one-page notice printed later in the volume under the same title): one work when title and authors
+        # agree closely.
         ("title_authors_volume", "duplicate",
          (volume == 1) & (page == 0) & (title >= 0.98) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0)
          & ~distinct),
