@@ -34,6 +34,14 @@ def test_published_reference_entry_uses_surname_comma_initials() -> None:
     assert "doi = {10.3390/medicina61061090}" in entry
 
 
+def test_published_reference_entry_escapes_bibtex_specials() -> None:
+    reference = CONFIG["published_reference"] | {"title": "Pain & cryoneurolysis: 100% of {cases}",
+                                                 "journal": "J_Pain"}
+    entry = published_reference_bibtex(reference)
+    assert r"title = {{Pain \& cryoneurolysis: 100\% of \{cases\}}}" in entry
+    assert r"journal = {J\_Pain}" in entry
+
+
 def test_works_without_title_or_authors_are_described_from_the_extraction() -> None:
     from reviewflow.report_tables import _describe_untitled
 

@@ -123,7 +123,8 @@ def citation_keys(works: pd.DataFrame) -> dict[str, str]:
     return dict(sorted(keys.items()))
 
 
-def _escape(text: str) -> str:
+def escape_bibtex(text: str) -> str:
+    """Text with BibTeX's special characters escaped, so a title with ``&``, ``%`` or ``_`` typesets."""
     return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 
@@ -131,12 +132,12 @@ def _bibtex_name(author: str) -> str:
     """``"Smith JA"`` -> ``"Smith, J. A."``; a name without initials (an organisation) is braced whole."""
     surname, initials = _split_author(author)
     if not initials:
-        return "{" + _escape(surname) + "}"
+        return "{" + escape_bibtex(surname) + "}"
     letters = []
     for part in initials.replace(".", "").split("-"):
         letters.append(". ".join(part) + "." if part else "")
     given = "-".join(letters)
-    surname_text = _escape(surname)
+    surname_text = escape_bibtex(surname)
     if " and " in f" {surname.lower()} ":
         surname_text = "{" + surname_text + "}"
     return f"{surname_text}, {given}"
@@ -146,15 +147,15 @@ def _entry(key: str, row: pd.Series) -> str:
     journal = _text(row.get("journal"))
     fields = {
         "author": " and ".join(_bibtex_name(a) for a in _authors(row.get("authors"))),
-        "title": _escape(_text(row.get("title"))),
-        "journal": _escape(journal),
-        "shortjournal": _escape(_text(row.get("journal_abbrev"))),
+        "title": escape_bibtex(_text(row.get("title"))),
+        "journal": escape_bibtex(journal),
+        "shortjournal": escape_bibtex(_text(row.get("journal_abbrev"))),
         "year": _year(row.get("year")),
-        "volume": _escape(_text(row.get("volume"))),
-        "number": _escape(_text(row.get("issue"))),
-        "pages": _escape(re.sub(r"\s*[-\u2013\u2014]+\s*", "--", _text(row.get("pages")))),
-        "doi": _escape(_text(row.get("doi"))),
-        "pmid": _escape(_text(row.get("pmid"))),
+        "volume": escape_bibtex(_text(row.get("volume"))),
+        "number": escape_bibtex(_text(row.get("issue"))),
+        "pages": escape_bibtex(re.sub(r"\s*[-\u2013\u2014]+\s*", "--", _text(row.get("pages")))),
+        "doi": escape_bibtex(_text(row.get("doi"))),
+        "pmid": escape_bibtex(_text(row.get("pmid"))),
     }
     kind = "article" if journal else "misc"
     lines = [f"@{kind}{{{key},"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from reviewflow.bibliography import write_bibtex
+from reviewflow.bibliography import escape_bibtex, write_bibtex
 from reviewflow.report_figures import design_group_counts
 from reviewflow.synthesis import percent
 from reviewflow.tables import read_table
@@ -101,14 +101,14 @@ def exclusion_table(prisma: dict[str, Any]) -> str:
 def published_reference_bibtex(reference: dict[str, Any]) -> str:
     """BibTeX entry for the published review the manuscript compares itself with (from the config)."""
     fields = {
-        "author": " and ".join(", ".join(name.rsplit(" ", 1)) for name in reference["authors"]),
-        "title": "{" + reference["title"] + "}",
-        "journal": reference.get("journal", ""),
+        "author": " and ".join(escape_bibtex(", ".join(name.rsplit(" ", 1))) for name in reference["authors"]),
+        "title": "{" + escape_bibtex(reference["title"]) + "}",
+        "journal": escape_bibtex(reference.get("journal", "")),
         "year": str(reference["year"]),
-        "volume": reference.get("volume", ""),
-        "number": reference.get("issue", ""),
-        "pages": reference.get("pages", ""),
-        "doi": reference.get("doi", ""),
+        "volume": escape_bibtex(str(reference.get("volume", ""))),
+        "number": escape_bibtex(str(reference.get("issue", ""))),
+        "pages": escape_bibtex(str(reference.get("pages", ""))),
+        "doi": escape_bibtex(reference.get("doi", "")),
     }
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
     return f"@article{{{reference['key']},\n{body}\n}}\n"
