@@ -372,7 +372,7 @@ def test_bibtex_zotero_fields() -> None:
 def test_bibtex_scopus_fields() -> None:
     first = read_export(shared_fixture(SCOPUS_BIB))[1][0]
     assert first.accession == "2-s2.0-85079532227"  # Scopus EID from the record link
-    assert first.journal_abbrev == "Ecosyst. Health Sustain." and first.issn == ["20964129"]
+    assert first.journal_abbrev == "Ecosyst. Health Sustain." and first.issn == ["2096-4129"]
     assert first.keywords[:2] == ["Environmental factors", "Lake Taihu"]
     assert first.publication_types == ["Article", "article"]
     assert first.raw["funding_text 1"][0].startswith("The Special Fund")  # field name with a space

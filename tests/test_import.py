@@ -137,3 +137,12 @@ def test_tags_without_trailing_space_and_trailing_spaces_after_values(tmp_path: 
     medline = MEDLINE_TEXT.replace("LA  - eng", "LA  - eng   ")
     _, records = read_export(write(tmp_path, "spaces.txt", medline))
     assert records[0].language == "eng"
+
+
+def test_issns_are_found_in_export_cells_and_written_one_way() -> None:
+    from reviewflow.normalize import find_issns, normalise_issn
+
+    assert find_issns("1526-2375 (Print); 15262375 (Linking); 1526-4637 (Electronic)") == ["1526-2375", "1526-4637"]
+    assert find_issns("0306453x") == ["0306-453X"]
+    assert find_issns("ISBN 978-1234-5678-9") == []  # digits inside an ISBN are not an ISSN
+    assert normalise_issn("no issn here") == ""

@@ -36,10 +36,21 @@ def normalise_pages(value: str) -> str:
     return f"{prefix}{first}-{prefix2 or prefix}{last}"
 
 
+# Eight characters, optionally hyphenated, not inside a longer run of digits or hyphens (an ISBN's "978-...").
+_ISSN = re.compile(r"(?<![\dXx-])(\d{4})-?(\d{3}[\dXx])(?![\dXx-])")
+
+
+def find_issns(value: str) -> list[str]:
+    """Every ISSN in a text, as ``NNNN-NNNX``, in order, without repeats (an export cell may hold print and
+    electronic ISSNs, ISBNs, or ``(Print)`` / ``(Linking)`` notes)."""
+    found = (f"{first}-{check.upper()}" for first, check in _ISSN.findall(value or ""))
+    return list(dict.fromkeys(found))
+
+
 def normalise_issn(value: str) -> str:
     """``NNNN-NNNX`` (Scopus writes ``03064530``, others add ``(Print)`` or ``(Linking)``); empty if not an ISSN."""
-    match = re.search(r"\b(\d{4})-?(\d{3}[\dXx])\b", value or "")
-    return f"{match.group(1)}-{match.group(2).upper()}" if match else ""
+    issns = find_issns(value)
+    return issns[0] if issns else ""
 
 
 def extract_year(value: str) -> str:

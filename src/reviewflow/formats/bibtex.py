@@ -25,7 +25,7 @@ from pathlib import Path
 
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
-from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
+from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "bibtex"
 DESCRIPTION = "BibTeX (.bib)"
@@ -42,7 +42,6 @@ _QUOTE_STOPS = re.compile(r"[{}\"\\\n]")
 _FIELD_LIKE = re.compile(r"(?m)^[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\d]")
 _SWALLOWED_FIELD = re.compile(r"\n[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\w]")
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
-_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 _PMCID_NOTE = re.compile(r"\b(PMC\d+)\b")
@@ -462,7 +461,7 @@ def _record(entry: _Entry, position: int) -> ParsedRecord:
     url = _first(entry, "url", plain=False)
     accession, pmid, pmcid = _identifiers(entry, url)
     authors = [name for value in entry.fields.get("author", []) for name in split_authors(value)]
-    issns = [i for name in ("issn", "eissn") for v in entry.fields.get(name, []) for i in _ISSN.findall(verbatim(v))]
+    issns = [i for name in ("issn", "eissn") for v in entry.fields.get(name, []) for i in find_issns(verbatim(v))]
     dois = [normalise_doi(verbatim(v)) for v in entry.fields.get("doi", [])]
     types = [_first(entry, "document_type", "type"), entry.kind]
     raw = {"@type": [entry.kind], "@key": [entry.key], **entry.raw}

@@ -19,7 +19,7 @@ from pathlib import Path
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
 from reviewflow.formats.xml_root import root_matches
-from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
+from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "endnote_xml"
 DESCRIPTION = "EndNote XML (<xml><records><record>)"
@@ -27,7 +27,6 @@ DESCRIPTION = "EndNote XML (<xml><records><record>)"
 _CHUNK = 1 << 20
 _OPENINGS = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(record)(?=[\s/>])", re.S)
 _SEPARATORS = re.compile(r"[\r\n]+")
-_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _PUBMED_URL = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pubmed/|pubmed\.ncbi\.nlm\.nih\.gov/)(\d+)")
 _PMCID = re.compile(r"^PMC\d+$")
@@ -140,7 +139,7 @@ def _record(record: ET.Element, position: int, line: int) -> ParsedRecord:
     types = list(dict.fromkeys([t for t in [kind, *_all(record, "work-type")] if t]))
     urls = _all(record, "urls/related-urls/url") + _all(record, "urls/web-urls/url") + _all(record, "urls/url")
     accession, pmid, pmcid = _identifiers(record, urls)
-    issns = [i for value in _all(record, "isbn") for i in _ISSN.findall(value)]
+    issns = [i for value in _all(record, "isbn") for i in find_issns(value)]
     year = extract_year(_first(record, "dates/year")) or extract_year(_first(record, "dates/pub-dates/date"))
     return ParsedRecord(
         position=position,

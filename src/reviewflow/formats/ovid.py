@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
-from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
+from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "ovid"
 DESCRIPTION = "Ovid tagged export (numbered records <1> / 1.: Embase, MEDLINE, PsycINFO via Ovid)"
@@ -36,7 +36,6 @@ _NUMBER_ANGLE = re.compile(r"^<\s*(\d+)\s*\.?\s*>\s*(.*?)\s*$")
 _NUMBER_DOT = re.compile(r"^(\d+)\.(?:\s+(.*?))?\s*$")
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,4}) {1,2}- ?(.*)$")
 _URL = re.compile(r"https?://\S+?(?=Link to |\s|$)")
-_ISSN = re.compile(r"(?<![\dXx-])(\d{4})-?(\d{3}[\dXx])(?![\dXx-])")
 _PMID = re.compile(r"^\d{1,9}$")
 _TITLE_NOTE = re.compile(r"(?<=[.?!])\s+\[[A-Z][A-Za-z &/-]*\]\.?\s*$")  # "Title.  [Miscellaneous]"
 _AUTHOR_NOTE = re.compile(r"\s*\[[^\]]*\]\s*$")  # "Walsdorf, Neill B. [Inventor, Reprint Author]"
@@ -344,10 +343,7 @@ def _issns(raw: dict[str, list[str]], *tags: str) -> list[str]:
     issns: list[str] = []
     for tag in tags:
         for value in raw.get(tag, []):
-            for first, second in _ISSN.findall(value):
-                issn = f"{first}-{second.upper()}"
-                if issn not in issns:
-                    issns.append(issn)
+            issns += [issn for issn in find_issns(value) if issn not in issns]
     return issns
 
 
