@@ -33,6 +33,11 @@ PAIR_COLUMNS = ["record_id_a", "record_id_b", "title_similarity", "authors_simil
                 "year_diff", "journal", "volume", "issue", "page", "doi", "pmid", "rule", "verdict"]
 
 
+# What the pairs file and the review band report of each decided pair.
+_AUDIT_COLUMNS = ["a", "b", "title", "authors", "abstract", "year_diff", "journal", "volume", "issue", "page", "doi",
+                  "pmid", "rule", "verdict"]
+
+
 @dataclass
 class DedupResult:
     """Works (one row per unique work), every candidate pair with its verdict, and the review band."""
@@ -77,22 +82,40 @@ def read_overrides(path: Path, record_ids: set[str]) -> pd.DataFrame:
 
 
 class _ConstrainedUnion:
-    """Union-find whose clusters carry what must stay consistent inside one work: DOIs, PMIDs, PMCIDs, volumes, years
-    (at most one apart), record kinds (an erratum or reply joins an article only as the same printed item) and
-    people's cannot-link decisions. A merge that would break any of them is refused instead of made, so no chain
-    of individually plausible pairs can join two different works."""
+    """Union-find whose clusters carry what must stay consistent inside one work: DOIs, PMIDs, PMCIDs, volumes,
+    years (at most one apart), record kinds (an erratum or reply joins an article only as the same printed item)
+    and people's cannot-link decisions. A merge that would break any of them is refused instead of made, so no
+    chain of individually plausible pairs can join two different works.
+
+    A record that has not been merged yet carries its own values, read from the features; only merged clusters
+    store their value sets (a set per record would cost gigabytes at a million records)."""
+
+    _ATTRIBUTES = ("dois", "pmids", "pmcids", "volumes", "years", "kinds", "cannot")
 
     def __init__(self, features: Features) -> None:
-        size = len(features.doi)
-        self.parent = list(range(size))
-        self.dois: list[set[str]] = [{d} if d else set() for d in features.doi]
-        self.pmids: list[set[str]] = [{p} if p else set() for p in features.pmid]
-        self.pmcids: list[set[str]] = [{p} if p else set() for p in features.pmcid]
-        self.volumes: list[set[str]] = [{v} if v else set() for v in features.volume]
-        self.years: list[set[int]] = [{int(y)} if y else set() for y in features.year]
-        self.kinds: list[set[tuple[str, str]]] = [{(k, p)} for k, p in zip(features.kind, features.page,
-                                                                            strict=True)]
-        self.cannot: list[set[int]] = [set() for _ in range(size)]
+        self.parent = list(range(len(features.doi)))
+        self.features = features
+        self.merged: dict[str, dict[int, set]] = {name: {} for name in self._ATTRIBUTES}
+
+    def _own(self, name: str, root: int) -> set:
+        f = self.features
+        if name == "dois":
+            return {f.doi[root]} if f.doi[root] else set()
+        if name == "pmids":
+            return {f.pmid[root]} if f.pmid[root] else set()
+        if name == "pmcids":
+            return {f.pmcid[root]} if f.pmcid[root] else set()
+        if name == "volumes":
+            return {f.volume[root]} if f.volume[root] else set()
+        if name == "years":
+            return {int(f.year[root])} if f.year[root] else set()
+        if name == "kinds":
+            return {(f.kind[root], f.page[root])}
+        return set()  # cannot
+
+    def values(self, name: str, root: int) -> set:
+        stored = self.merged[name].get(root)
+        return stored if stored is not None else self._own(name, root)
 
     def find(self, item: int) -> int:
         root = item
@@ -103,30 +126,27 @@ class _ConstrainedUnion:
         return root
 
     def forbid(self, a: int, b: int) -> None:
-        self.cannot[self.find(a)].add(b)
-        self.cannot[self.find(b)].add(a)
+        for root, other in ((self.find(a), b), (self.find(b), a)):
+            self.merged["cannot"].setdefault(root, set()).add(other)
 
     def conflict(self, a: int, b: int) -> str:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return ""
-        if len(self.dois[ra] | self.dois[rb]) > 1:
-            return "cluster_doi_conflict"
-        if len(self.pmids[ra] | self.pmids[rb]) > 1:
-            return "cluster_pmid_conflict"
-        if len(self.pmcids[ra] | self.pmcids[rb]) > 1:
-            return "cluster_pmcid_conflict"
-        if len(self.volumes[ra] | self.volumes[rb]) > 1:
-            return "cluster_volume_conflict"
-        years = self.years[ra] | self.years[rb]
+        for name, problem in (("dois", "cluster_doi_conflict"), ("pmids", "cluster_pmid_conflict"),
+                              ("pmcids", "cluster_pmcid_conflict"), ("volumes", "cluster_volume_conflict")):
+            if len(self.values(name, ra) | self.values(name, rb)) > 1:
+                return problem
+        years = self.values("years", ra) | self.values("years", rb)
         if years and max(years) - min(years) > 1:
             return "cluster_year_conflict"
-        kinds = self.kinds[ra] | self.kinds[rb]
+        kinds = self.values("kinds", ra) | self.values("kinds", rb)
         if len({kind for kind, _ in kinds}) > 1 and len({page for _, page in kinds} - {""}) != 1:
             return "cluster_kind_conflict"
         if len({kind for kind, _ in kinds}) > 1 and any(page == "" for _, page in kinds):
             return "cluster_kind_conflict"
-        if any(self.find(x) == rb for x in self.cannot[ra]) or any(self.find(x) == ra for x in self.cannot[rb]):
+        if any(self.find(x) == rb for x in self.values("cannot", ra)) or any(
+                self.find(x) == ra for x in self.values("cannot", rb)):
             return "cluster_marked_different"
         return ""
 
@@ -136,9 +156,13 @@ class _ConstrainedUnion:
             return
         keep, drop = min(ra, rb), max(ra, rb)
         self.parent[drop] = keep
-        for attribute in (self.dois, self.pmids, self.pmcids, self.volumes, self.years, self.kinds, self.cannot):
-            attribute[keep] |= attribute[drop]
-            attribute[drop] = set()
+        for name in self._ATTRIBUTES:
+            joined = self.values(name, keep) | self.values(name, drop)
+            self.merged[name].pop(drop, None)
+            if joined:
+                self.merged[name][keep] = joined
+            else:
+                self.merged[name].pop(keep, None)
 
 
 def _apply_overrides(decided: pd.DataFrame, overrides: pd.DataFrame, position: dict[str, int]) -> pd.DataFrame:
@@ -160,25 +184,32 @@ def _apply_overrides(decided: pd.DataFrame, overrides: pd.DataFrame, position: d
 
 
 def _cluster(decided: pd.DataFrame, features: Features) -> tuple[_ConstrainedUnion, pd.DataFrame]:
+    """Apply the duplicate verdicts strongest rule first (then most similar title, then position), refusing
+    any merge that would make a work inconsistent; refused pairs get the conflict as their rule."""
     union = _ConstrainedUnion(features)
-    for row in decided[decided["rule"] == "override_different"].itertuples(index=False):
-        union.forbid(int(row.a), int(row.b))
-    merges = decided[decided["verdict"] == "duplicate"].copy()
-    merges["rank"] = merges["rule"].map(RULE_RANK).fillna(99)
-    merges["title_order"] = -merges["title"].fillna(1.0) if "title" in merges else 0
-    merges = merges.sort_values(["rank", "title_order", "a", "b"], kind="mergesort")
+    different = (decided["rule"] == "override_different").to_numpy()
+    for a, b in zip(decided["a"].to_numpy()[different], decided["b"].to_numpy()[different], strict=True):
+        union.forbid(int(a), int(b))
+    duplicate = np.flatnonzero((decided["verdict"] == "duplicate").to_numpy())
+    rules = decided["rule"].to_numpy()[duplicate]
+    rank = np.array([RULE_RANK.get(rule, 99) for rule in rules], dtype=np.int16)
+    title = decided["title"].fillna(1.0).to_numpy()[duplicate] if "title" in decided else np.zeros(len(duplicate))
+    first, second = decided["a"].to_numpy()[duplicate], decided["b"].to_numpy()[duplicate]
+    order = np.lexsort((second, first, -title, rank))  # the last key sorts first
     refused: dict[int, str] = {}
-    for index, row in zip(merges.index, merges.itertuples(index=False), strict=True):
-        a, b = int(row.a), int(row.b)
-        problem = "" if row.rule == "override_same" else union.conflict(a, b)
+    for i in order:
+        a, b = int(first[i]), int(second[i])
+        problem = "" if rules[i] == "override_same" else union.conflict(a, b)
         if problem:
-            refused[index] = problem
+            refused[int(duplicate[i])] = problem
         else:
             union.union(a, b)
     if refused:
-        keys = list(refused)
-        decided.loc[keys, "rule"] = [refused[k] for k in keys]
-        decided.loc[keys, "verdict"] = "not"
+        rows = np.fromiter(refused, dtype=np.int64)
+        rule_column = decided.columns.get_loc("rule")
+        verdict_column = decided.columns.get_loc("verdict")
+        decided.iloc[rows, rule_column] = [refused[int(k)] for k in rows]
+        decided.iloc[rows, verdict_column] = "not"
     return union, decided
 
 
@@ -204,38 +235,14 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
     decided = decide(score_pairs(features, pairs))
     decided = _apply_overrides(decided, overrides if overrides is not None else pd.DataFrame(), position)
     union, decided = _cluster(decided, features)
+    del pairs
+    decided = decided[[column for column in _AUDIT_COLUMNS if column in decided]]  # drop the rules' helpers
 
     clusters: dict[int, list[int]] = {}
     for p in range(len(records)):
         clusters.setdefault(union.find(p), []).append(p)
-    databases = records["database"].to_numpy()
-    columns = {name: records[name].to_numpy(dtype=object) for name in MERGED_FIELDS}
-    works_rows = []
-    record_to_work: dict[str, str] = {}
-    for members in clusters.values():
-        ordered = sorted(members, key=lambda p: (priority[databases[p]], record_ids[p]))
-        anchor = ordered[0]
-        work_id = work_id_for(record_ids[anchor])
-        row: dict[str, Any] = {
-            "work_id": work_id,
-            "anchor_record_id": record_ids[anchor],
-            "member_record_ids": "; ".join(sorted(record_ids[p] for p in members)),
-            "n_members": len(members),
-            "databases": "; ".join(sorted({databases[p] for p in members}, key=priority.get)),
-        }
-        sources = []
-        for name in MERGED_FIELDS:
-            column = columns[name]
-            source = next((p for p in ordered if column[p]), None)
-            row[name] = column[source] if source is not None else ""
-            if source is not None and source != anchor:
-                sources.append(f"{name}={record_ids[source]}")
-        row["field_sources"] = "; ".join(sources)
-        works_rows.append(row)
-        for p in members:
-            record_to_work[record_ids[p]] = work_id
-
-    works = pd.DataFrame(works_rows, columns=WORK_COLUMNS).sort_values("work_id", kind="mergesort")
+    del union, features  # the largest structures besides the pairs; not needed from here on
+    works, record_to_work = _works_table(records, clusters, priority)
     if works["work_id"].duplicated().any():
         clash = works.loc[works["work_id"].duplicated(keep=False), "anchor_record_id"].tolist()
         raise InvariantError(f"work id collision between anchors {clash}")
@@ -245,6 +252,43 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
     review = _review_table(decided, records)
     return DedupResult(works=works.reset_index(drop=True), pairs=pairs_out, record_to_work=record_to_work,
                        review=review)
+
+
+def _works_table(records: pd.DataFrame, clusters: dict[int, list[int]], priority: dict[str, int]
+                 ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One row per cluster: the anchor's metadata, gaps filled from other members in database priority order,
+    and where each filled field came from. Built column by column (a million works as dicts would not fit in
+    memory beside the pairs)."""
+    record_ids = records["record_id"].tolist()
+    databases = records["database"].to_numpy()
+    out: dict[str, list[Any]] = {name: [] for name in WORK_COLUMNS}
+    sources: list[list[str]] = []
+    record_to_work: dict[str, str] = {}
+    ordered_clusters = []
+    for members in clusters.values():
+        ordered = sorted(members, key=lambda p: (priority[databases[p]], record_ids[p]))
+        ordered_clusters.append(ordered)
+        anchor = ordered[0]
+        work_id = work_id_for(record_ids[anchor])
+        out["work_id"].append(work_id)
+        out["anchor_record_id"].append(record_ids[anchor])
+        out["member_record_ids"].append("; ".join(sorted(record_ids[p] for p in members)))
+        out["n_members"].append(len(members))
+        out["databases"].append("; ".join(sorted({databases[p] for p in members}, key=priority.get)))
+        sources.append([])
+        for p in members:
+            record_to_work[record_ids[p]] = work_id
+    for name in MERGED_FIELDS:
+        column = records[name].to_numpy(dtype=object)
+        values = out[name]
+        for ordered, found in zip(ordered_clusters, sources, strict=True):
+            source = next((p for p in ordered if column[p]), None)
+            values.append(column[source] if source is not None else "")
+            if source is not None and source != ordered[0]:
+                found.append(f"{name}={record_ids[source]}")
+    out["field_sources"] = ["; ".join(found) for found in sources]
+    works = pd.DataFrame(out, columns=WORK_COLUMNS).sort_values("work_id", kind="mergesort")
+    return works, record_to_work
 
 
 def _pairs_table(decided: pd.DataFrame, record_ids: list[str]) -> pd.DataFrame:

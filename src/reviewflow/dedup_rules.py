@@ -149,7 +149,8 @@ def _distinct_words(title_a: np.ndarray, title_b: np.ndarray, similar: np.ndarra
 
 
 def decide(scores: pd.DataFrame) -> pd.DataFrame:
-    """Adds ``rule`` and ``verdict`` columns: the first rule (in order) whose condition holds decides."""
+    """Adds ``rule`` and ``verdict`` columns to ``scores`` (in place, and returns it): the first rule (in order)
+    whose condition holds decides."""
     s = scores
     title = s["title"].fillna(-1.0).to_numpy()
     authors = s["authors"].to_numpy()
@@ -258,4 +259,6 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         rule[hit] = name
         verdict[hit] = outcome
         undecided &= ~hit
-    return s.assign(rule=rule, verdict=verdict)
+    s["rule"] = rule  # in place: at a million records a copy of the scores would cost a gigabyte
+    s["verdict"] = verdict
+    return s
