@@ -244,6 +244,26 @@ def test_overrides_force_same_and_different(tmp_path: Path) -> None:
     assert rules[("b", "c")] != "override_same"
 
 
+def test_a_filled_in_review_file_serves_as_overrides(tmp_path: Path) -> None:
+    """The review band is written with empty decision and reason columns; once a person fills them in, the same
+    rows are valid overrides, and the decided pairs leave the band on the next run."""
+    rows = [
+        BASE | {"ID": "adult", "title": "Open label trial of cryoneurolysis in adult patients with knee pain",
+                "pages": "", "volume": ""},
+        BASE | {"ID": "child", "title": "Open label trial of cryoneurolysis in paediatric patients with knee pain",
+                "pages": "", "volume": ""},
+    ]
+    table = records(rows)
+    review = deduplicate(table, CONFIG).review
+    assert list(review[["record_id_a", "record_id_b"]].itertuples(index=False, name=None)) == [("adult", "child")]
+    filled = review.assign(decision="different", reason="two trials: adults and children")
+    path = tmp_path / "overrides.csv"
+    filled.to_csv(path, index=False)
+    again = deduplicate(table, CONFIG, read_overrides(path, set(table["record_id"])))
+    assert again.review.empty
+    assert again.pairs.loc[0, ["rule", "verdict"]].tolist() == ["override_different", "not"]
+
+
 def test_override_naming_a_vanished_record_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "overrides.csv"
     path.write_text("record_id_a,record_id_b,decision,reason\na,zz,same,x\n", encoding="utf-8")
