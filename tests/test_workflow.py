@@ -36,6 +36,9 @@ def small_review(project_copy: Path) -> Path:
     (project_copy / "data/screening").mkdir()
     (project_copy / "data/extraction").mkdir()
     (project_copy / "config/review.yaml").write_text(CONFIG_TEXT, encoding="utf-8")
+    # The shipped review's dedup decisions name its records; a new review starts with none.
+    (project_copy / "data/dedup/overrides.csv").write_text("record_id_a,record_id_b,decision,reason\n",
+                                                           encoding="utf-8")
     return project_copy
 
 

@@ -57,6 +57,8 @@ TITLE_ABSTRACT_OUT = ROOT / "data" / "screening" / "title_abstract.csv"
 FULL_TEXT_OUT = ROOT / "data" / "screening" / "full_text.csv"
 STUDIES_OUT = ROOT / "data" / "extraction" / "studies.csv"
 MATCH_REPORT_OUT = HERE / "match_report.csv"
+OVERRIDES_OUT = ROOT / "data" / "dedup" / "overrides.csv"
+OVERRIDE_COLUMNS = ["record_id_a", "record_id_b", "decision", "reason"]
 
 REVIEWER = "reconstruction"
 METHOD = "provenance"
@@ -146,24 +148,46 @@ def review_config(root: Path = ROOT) -> dict[str, Any]:
     return config
 
 
-def run_pipeline(root: Path = ROOT) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, str]]:
-    """Run import, dedup and eligibility on data/raw; return (config, records, works,
-    {work_id: auto-exclusion reason}). Records and works come back as strings, blanks as ""."""
+def run_pipeline(root: Path = ROOT) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, str],
+                                              pd.DataFrame]:
+    """Run import, dedup (without people's overrides) and eligibility on data/raw; return (config, records, works,
+    {work_id: auto-exclusion reason}, dedup review band). Tables come back as strings, blanks as ""."""
     from reviewflow.dedup import deduplicate
     from reviewflow.eligibility import apply_eligibility
     from reviewflow.importing import import_exports
 
     config = review_config(root)
     records, _report = import_exports(config, root)
-    works = deduplicate(records, config).works
-    works = works.fillna("").astype(str)
+    result = deduplicate(records, config)
+    works = result.works.fillna("").astype(str)
     excluded = apply_eligibility(works, config).fillna("").astype(str)
     return (
         config,
         records.fillna("").astype(str),
         works,
         dict(zip(excluded["work_id"], excluded["reason"], strict=True)),
+        result.review.fillna("").astype(str),
     )
+
+
+def dedup_overrides(review: pd.DataFrame, records: pd.DataFrame, provenance: list[Row]) -> list[Row]:
+    """The decision a person would record for each pair the dedup left for review: ``same`` when both records
+    were written from one corpus row, ``different`` otherwise, with the rows named as the reason."""
+    key_at = {(entry["source_file"], entry["source_position"]): entry["key"] for entry in provenance}
+    key_of = {record_id: key_at[(source_file, position)] for record_id, source_file, position in zip(
+        records["record_id"], records["source_file"], records["source_position"], strict=True)}
+    rows = []
+    for pair in review.itertuples(index=False):
+        key_a, key_b = key_of[pair.record_id_a], key_of[pair.record_id_b]
+        same = key_a == key_b
+        rows.append({
+            "record_id_a": pair.record_id_a,
+            "record_id_b": pair.record_id_b,
+            "decision": "same" if same else "different",
+            "reason": (f"reconstruction: both records were written from corpus row {key_a}" if same else
+                       f"reconstruction: corpus rows {key_a} and {key_b} are different studies"),
+        })
+    return rows
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -490,7 +514,7 @@ def write_csv(path: Path, columns: list[str], rows: list[Row]) -> None:
 
 def main() -> int:
     """Match corpus rows to works by provenance, then write the decision, extraction and match-report files."""
-    config, records, works, auto_excluded = run_pipeline()
+    config, records, works, auto_excluded, dedup_review = run_pipeline()
     reasons = set(config["screening"]["reasons"])
     designs = set(config["extraction"]["designs"])
     unknown = (TITLE_ABSTRACT_REASONS | FULL_TEXT_REASONS | {DUPLICATE_REASON}) - reasons
@@ -499,7 +523,8 @@ def main() -> int:
 
     rows = read_corpus()
     by_key = {row["key"]: row for row in rows}
-    matches, work_problems = match_rows(rows, read_provenance(), records, works, list(config["databases"]))
+    provenance = read_provenance()
+    matches, work_problems = match_rows(rows, provenance, records, works, list(config["databases"]))
     match_of = {match.key: match for match in matches}
     row_problems = [f"corpus row {m.key}: {m.problem}" for m in matches if m.problem]
 
@@ -618,13 +643,15 @@ def main() -> int:
     write_csv(TITLE_ABSTRACT_OUT, SCREENING_COLUMNS, sorted(title_abstract, key=lambda r: r["work_id"]))
     write_csv(FULL_TEXT_OUT, SCREENING_COLUMNS, sorted(full_text, key=lambda r: r["work_id"]))
     write_csv(STUDIES_OUT, STUDY_COLUMNS, sorted(studies, key=lambda r: r["work_id"]))
+    overrides = dedup_overrides(dedup_review, records, provenance)
+    write_csv(OVERRIDES_OUT, OVERRIDE_COLUMNS, sorted(overrides, key=lambda r: (r["record_id_a"], r["record_id_b"])))
     shared = sum(1 for keys in keys_of.values() if len(keys) > 1)
     extra = sum(len(match.work_ids) - 1 for match in split)
     print(
         f"corpus rows {len(rows)}; records {len(records)}; works {len(works)}; rows split over several works "
         f"{len(split)} ({extra} extra works); works shared by several rows {shared}; excluded by rule "
         f"{len(auto_excluded)}; title_abstract rows {len(title_abstract)}; full_text rows {len(full_text)}; "
-        f"studies {len(studies)}"
+        f"studies {len(studies)}; dedup pairs decided for review {len(overrides)}"
     )
     return 0
 
