@@ -170,6 +170,15 @@ def test_prisma_and_numbers_balance_on_the_small_review(review: Review) -> None:
     assert numbers["group.case_report_or_series.n"]["value"] == 1
     assert numbers["pain.median_reduction"]["value"] == "3.5"
     assert "included: 2" in variables_yaml(numbers)
+    assert not any(name.startswith("dedup.") for name in numbers)
+
+    pairs = pd.DataFrame({"rule": ["doi", "title_authors", "override_different", "override_same", "similar_title",
+                                   "cluster_doi_conflict", "year"],
+                          "verdict": ["duplicate", "duplicate", "not", "duplicate", "review", "not", "not"]})
+    dedup = {name: item["value"] for name, item in compute_numbers(prisma, studies, review.config, pairs).items()
+             if name.startswith("dedup.")}
+    assert dedup == {"dedup.pairs_compared": 7, "dedup.pairs_merged": 2, "dedup.pairs_by_person": 2,
+                     "dedup.pairs_by_person_different": 1, "dedup.pairs_awaiting": 1}
 
 
 def test_unbalanced_prisma_is_caught() -> None:

@@ -143,7 +143,8 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
         report, read_table(Path(args.works)), read_table(Path(args.auto_excluded)),
         read_table(Path(args.screening)), config,
     )
-    numbers = compute_numbers(prisma, read_table(Path(args.studies)), config)
+    pairs = read_table(Path(args.dedup_pairs), required=["rule", "verdict"])
+    numbers = compute_numbers(prisma, read_table(Path(args.studies)), config, pairs)
     write_json(prisma, Path(args.prisma))
     write_json(numbers, Path(args.numbers))
     Path(args.variables).write_text(variables_yaml(numbers), encoding="utf-8")
@@ -229,7 +230,8 @@ def _parser() -> argparse.ArgumentParser:
           ("--out", "output studies CSV"), ("--awaiting", "CSV listing included works with no extraction row"))
     stage("synthesise", cmd_synthesise, "Compute the PRISMA counts and every number the manuscript uses.",
           ("--import-report", "import report JSON"), ("--works", "works CSV"),
-          ("--auto-excluded", "auto-excluded CSV"), ("--screening", "screening CSV"),
+          ("--dedup-pairs", "dedup candidate pairs CSV"), ("--auto-excluded", "auto-excluded CSV"),
+          ("--screening", "screening CSV"),
           ("--studies", "studies CSV"), ("--prisma", "output PRISMA JSON"), ("--numbers", "output numbers JSON"),
           ("--variables", "output Quarto _variables.yml"))
     stage("figures", cmd_figures, "Draw the PRISMA 2020 flow diagram and the review's plots.",

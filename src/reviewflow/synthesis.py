@@ -103,13 +103,31 @@ def _published(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) 
         numbers.add(f"published.group.{code}", count, f"Published review: {groups[code]['label']}")
 
 
-def compute_numbers(prisma: dict[str, Any], studies: pd.DataFrame, config: dict[str, Any]) -> dict[str, Any]:
-    """All manuscript numbers as ``{name: {value, description}}``."""
+def _dedup_numbers(numbers: Numbers, pairs: pd.DataFrame) -> None:
+    """How the duplicates were found: pairs compared, pairs the rules merged, pairs a person decided, pairs
+    still waiting for one (the manuscript should say none)."""
+    rule, verdict = pairs["rule"], pairs["verdict"]
+    by_person = rule.isin(["override_same", "override_different"])
+    numbers.add("dedup.pairs_compared", len(pairs), "Candidate record pairs compared by the deduplication")
+    numbers.add("dedup.pairs_merged", int(((verdict == "duplicate") & ~by_person).sum()),
+                "Candidate pairs the rules judged duplicates")
+    numbers.add("dedup.pairs_by_person", int(by_person.sum()), "Candidate pairs decided by a person")
+    numbers.add("dedup.pairs_by_person_different", int((rule == "override_different").sum()),
+                "Candidate pairs a person judged to be different works")
+    numbers.add("dedup.pairs_awaiting", int((verdict == "review").sum()),
+                "Candidate pairs still waiting for a person's decision")
+
+
+def compute_numbers(prisma: dict[str, Any], studies: pd.DataFrame, config: dict[str, Any],
+                    pairs: pd.DataFrame | None = None) -> dict[str, Any]:
+    """All manuscript numbers as ``{name: {value, description}}`` (``dedup.*`` when the pairs file is given)."""
     numbers = Numbers()
     first, last = config["eligibility"]["years"]
     numbers.add("protocol.first_year", first, "First publication year searched")
     numbers.add("protocol.last_year", last, "Last publication year searched")
     _flatten_prisma(numbers, prisma)
+    if pairs is not None:
+        _dedup_numbers(numbers, pairs)
     _study_numbers(numbers, studies, config)
     _published(numbers, studies, config)
     return numbers.items
