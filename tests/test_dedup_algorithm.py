@@ -207,6 +207,9 @@ def test_one_abstract_under_two_titles_is_merged_but_a_different_abstract_is_not
                   "abstract": "Background: Genicular nerve cryoneurolysis was compared with radiofrequency "
                               "ablation in a randomised trial of sixty patients with osteoarthritis awaiting "
                               "arthroplasty. Results: At twelve weeks both groups improved and did not differ."},
+        # The meeting abstract that preceded the paper shares its wording but is another publication.
+        common | {"ID": "meeting", "journal": "Pain Medicine Conference: Annual Meeting of the AAPM",
+                  "title": "Infrapatellar cryoneurolysis after knee arthroplasty: early results", "abstract": abstract},
     ]
     result = deduplicate(records(rows), CONFIG)
     assert clusters(result) == {frozenset({"medline", "publisher"})}

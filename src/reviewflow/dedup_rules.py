@@ -242,9 +242,10 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
          (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & same_item),
         # The same abstract under two titles (a translated or retitled record), by the same authors within a
         # year, in a compatible journal: the guards above have already ruled out conflicting volumes and pages.
+        # Not across a conference venue: a meeting abstract and the later paper often share their wording.
         ("same_abstract", "duplicate",
          (abstract >= ABSTRACT_SAME) & (title >= TITLE_TRANSLATED) & authors_known & author_ok & years_known
-         & journal_ok),
+         & journal_ok & ~s["venue_differs"].to_numpy()),
         ("similar_title", "review", title >= TITLE_FUZZY),
         # A retitled letter ("Eculizumab in ..." / "Complement blockade in ...") by the same authors in the same
         # journal and year: too little to merge on, worth a person's look.
