@@ -95,23 +95,18 @@ class _ConstrainedUnion:
     def __init__(self, features: Features) -> None:
         self.parent = list(range(len(features.doi)))
         self.features = features
+        self._columns = {"dois": features.doi, "pmids": features.pmid, "pmcids": features.pmcid,
+                         "volumes": features.volume, "years": features.year.tolist()}  # years as ints, 0 = none
         self.merged: dict[str, dict[int, set]] = {name: {} for name in self._ATTRIBUTES}
 
     def _own(self, name: str, root: int) -> set:
-        f = self.features
-        if name == "dois":
-            return {f.doi[root]} if f.doi[root] else set()
-        if name == "pmids":
-            return {f.pmid[root]} if f.pmid[root] else set()
-        if name == "pmcids":
-            return {f.pmcid[root]} if f.pmcid[root] else set()
-        if name == "volumes":
-            return {f.volume[root]} if f.volume[root] else set()
-        if name == "years":
-            return {int(f.year[root])} if f.year[root] else set()
+        """The values of a record not merged yet: its identifier, volume or year if it has one, its kind."""
         if name == "kinds":
-            return {(f.kind[root], f.page[root])}
-        return set()  # cannot
+            return {(self.features.kind[root], self.features.page[root])}
+        if name == "cannot":
+            return set()
+        value = self._columns[name][root]
+        return {value} if value else set()
 
     def values(self, name: str, root: int) -> set:
         stored = self.merged[name].get(root)

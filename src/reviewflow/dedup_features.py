@@ -79,6 +79,11 @@ def _spaced(text: str) -> str:
     return _NOT_ALNUM.sub(" ", text.translate(_GREEK_TABLE))
 
 
+def _ascii_words(text: str) -> list[str]:
+    """Lower-case ASCII words: punctuation separates, accents are folded, other characters are dropped."""
+    return _NON_ALNUM.sub(" ", fold(_spaced(text))).split()
+
+
 def normalise_title(title: str) -> str:
     """Lower-case ASCII words of a title without markup, punctuation or a trailing language note."""
     text = html.unescape(title or "")
@@ -96,7 +101,7 @@ def normalise_title(title: str) -> str:
             text = text[1:-1]
         else:
             text = _TRAILING_NOTE.sub("", text)
-    words = _NON_ALNUM.sub(" ", fold(_spaced(text))).split()
+    words = _ascii_words(text)
     return " ".join(_ROMAN.get(word, word) for word in words)
 
 
@@ -126,7 +131,7 @@ def title_kind(title: str) -> str:
 
 def journal_tokens(journal: str) -> str:
     """Journal words without stop words, for abbreviation-aware comparison (``j pain res``)."""
-    words = _NON_ALNUM.sub(" ", fold(_spaced(html.unescape(journal or "")))).split()
+    words = _ascii_words(html.unescape(journal or ""))
     return " ".join(w for w in words if w not in STOP_WORDS)
 
 
@@ -214,7 +219,7 @@ ABSTRACT_MIN_CHARS = 150
 
 
 def _abstract_key(text: str) -> str:
-    words = _NON_ALNUM.sub(" ", fold(_spaced(html.unescape(_TAGS.sub(" ", text or ""))))).split()
+    words = _ascii_words(html.unescape(_TAGS.sub(" ", text or "")))
     key = " ".join(words)[:ABSTRACT_CHARS]
     return key if len(key) >= ABSTRACT_MIN_CHARS else ""
 

@@ -157,14 +157,19 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
     authors_known = ~np.isnan(authors)
     authors_v = np.nan_to_num(authors, nan=-1.0)
     year_diff = s["year_diff"].to_numpy()
-    abstract = s["abstract"].fillna(-1.0).to_numpy() if "abstract" in s else np.full(len(s), -1.0)
+    abstract = s["abstract"].fillna(-1.0).to_numpy()
     years_known = year_diff >= 0
-    same_source = (s["volume"].to_numpy() == 1) | (s["page"].to_numpy() == 1)
-    journal_ok = s["journal"].to_numpy() != 0
     author_ok = (authors_v >= AUTHORS_MATCH) | (s["first_author"].to_numpy() == 1)
 
     volume = s["volume"].to_numpy()
     page = s["page"].to_numpy()
+    journal = s["journal"].to_numpy()
+    doi = s["doi"].to_numpy()
+    venue_differs = s["venue_differs"].to_numpy()
+    kind_differs = s["kind_differs"].to_numpy()
+    title_words = s["title_words"].to_numpy()
+    journal_ok = journal != 0
+    same_source = (volume == 1) | (page == 1)
     same_item = (volume == 1) & (page == 1)
     # The same physical item (an erratum exported with and without its "Erratum:" prefix): identical first and
     # last page, not merely overlapping ranges (a reply printed on the original's last page overlaps it).
@@ -176,20 +181,20 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         # publisher's legacy and current DOI, "10.1172/jci14270" and "10.1172/jci200214270"). The same long title
         # by the same authors on the same pages of the same volume goes to a person, who can record "same".
         ("possible_doi_alias", "review",
-         (s["doi"].to_numpy() == 0) & (title >= 0.98) & (s["title_words"].to_numpy() >= AHEAD_OF_PRINT_WORDS)
-         & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & identical_pages & (s["journal"].to_numpy() == 1)
-         & ~s["kind_differs"].to_numpy() & ~distinct),
-        ("doi_conflict", "not", s["doi"].to_numpy() == 0),
+         (doi == 0) & (title >= 0.98) & (title_words >= AHEAD_OF_PRINT_WORDS)
+         & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & identical_pages & (journal == 1)
+         & ~kind_differs & ~distinct),
+        ("doi_conflict", "not", doi == 0),
         ("pmid_conflict", "not", s["pmid"].to_numpy() == 0),
-        ("doi_title_mismatch", "review", (s["doi"].to_numpy() == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
-        ("doi", "duplicate", s["doi"].to_numpy() == 1),
+        ("doi_title_mismatch", "review", (doi == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
+        ("doi", "duplicate", doi == 1),
         ("pmid", "duplicate", s["pmid"].to_numpy() == 1),
         ("pmcid_conflict", "not", s["pmcid"].to_numpy() == 0),
         ("pmcid", "duplicate", s["pmcid"].to_numpy() == 1),
         # The same record exported twice by one database (overlapping export batches). Two accessions in one
         # database do not forbid a merge: databases hold duplicate entries of one article.
         ("accession", "duplicate", s["accession"].to_numpy() == 1),
-        ("kind", "not", s["kind_differs"].to_numpy() & ~identical_pages),
+        ("kind", "not", kind_differs & ~identical_pages),
         ("no_title", "not", title < 0),
         ("year", "not", year_diff > 1),
         # Same volume and year, pages that disagree (a typo, an article number against printed pages, a
@@ -201,9 +206,9 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         # An early-view record has no volume yet and provisional pages ("1-6"), or its issue and page numbers
         # slipped a field; with the same long title, the same authors and the same journal it is the article.
         ("ahead_of_print", "duplicate",
-         (volume == -1) & (page == 0) & (title >= 0.98) & (s["title_words"].to_numpy() >= AHEAD_OF_PRINT_WORDS)
-         & (authors_v >= AUTHORS_STRONG) & (year_diff >= 0) & (year_diff <= 1) & (s["journal"].to_numpy() == 1)
-         & ~distinct & ~s["venue_differs"].to_numpy()),
+         (volume == -1) & (page == 0) & (title >= 0.98) & (title_words >= AHEAD_OF_PRINT_WORDS)
+         & (authors_v >= AUTHORS_STRONG) & (year_diff >= 0) & (year_diff <= 1) & (journal == 1)
+         & ~distinct & ~venue_differs),
         ("volume_or_pages_differ", "review",
          ((volume == 0) | (page == 0)) & (title >= TITLE_HIGH) & author_ok & ~distinct),
         ("volume_or_pages_differ", "not", (volume == 0) | (page == 0)),
@@ -212,27 +217,27 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         # Immunology.Conference: ...") is the same item: same journal, and the other record prints no multi-page
         # range unless volume and pages agree. A record with no volume, pages or DOI is not shown to be a paper.
         ("conference_vs_article", "review",
-         s["venue_differs"].to_numpy() & (title >= TITLE_FUZZY) & s["other_is_published"].to_numpy()
-         & ((s["journal"].to_numpy() != 1) | (s["other_is_paper"].to_numpy() & ~same_item))),
+         venue_differs & (title >= TITLE_FUZZY) & s["other_is_published"].to_numpy()
+         & ((journal != 1) | (s["other_is_paper"].to_numpy() & ~same_item))),
         ("title_source", "duplicate", (title >= TITLE_HIGH) & (year_diff == 0) & same_item),
         # The same multi-page range of the same journal or proceedings in the same year, by the same authors, is
         # one article even when its titles differ (a translated or retitled version): no two articles share pages.
         # (Near-identical titles are left to the title rules below, which name the stronger evidence.)
         ("same_pages", "duplicate",
          same_range & s["page_span"].to_numpy() & (year_diff == 0) & (volume != 0)
-         & ((volume == 1) & (s["journal"].to_numpy() != 0) | (s["journal"].to_numpy() == 1))
+         & ((volume == 1) & (journal != 0) | (journal == 1))
          & authors_known & author_ok & (title >= TITLE_TRANSLATED) & ((title < TITLE_HIGH) | distinct)),
         ("distinct_words", "review", distinct & (title >= TITLE_FUZZY)),
         ("title_authors", "duplicate", (title >= TITLE_HIGH) & authors_known & author_ok & years_known),
         ("title_authors", "duplicate",
          (title >= TITLE_HIGH) & ~years_known & (authors_v >= AUTHORS_STRONG) & journal_ok),
         ("title_year_source", "duplicate",
-         (title >= TITLE_HIGH) & ~authors_known & (year_diff == 0) & (same_source | (s["journal"].to_numpy() == 1))),
+         (title >= TITLE_HIGH) & ~authors_known & (year_diff == 0) & (same_source | (journal == 1))),
         # A long title, word for word, in the same venue and year is one item even when the author names were
         # garbled by an export (given and family names swapped, romanised Chinese names split differently).
         ("identical_title_venue", "duplicate",
          (s["identical_title_words"].to_numpy() >= IDENTICAL_TITLE_VENUE_WORDS) & (year_diff == 0)
-         & (s["journal"].to_numpy() == 1)),
+         & (journal == 1)),
         ("identical_title", "duplicate",
          (s["identical_title_words"].to_numpy() >= IDENTICAL_TITLE_WORDS) & (year_diff <= 0)
          & (~authors_known | author_ok)),
@@ -245,12 +250,12 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         # Not across a conference venue: a meeting abstract and the later paper often share their wording.
         ("same_abstract", "duplicate",
          (abstract >= ABSTRACT_SAME) & (title >= TITLE_TRANSLATED) & authors_known & author_ok & years_known
-         & journal_ok & ~s["venue_differs"].to_numpy()),
+         & journal_ok & ~venue_differs),
         ("similar_title", "review", title >= TITLE_FUZZY),
         # A retitled letter ("Eculizumab in ..." / "Complement blockade in ...") by the same authors in the same
         # journal and year: too little to merge on, worth a person's look.
         ("same_authors_venue", "review",
-         (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & (s["journal"].to_numpy() == 1)),
+         (title >= TITLE_LOW) & (authors_v >= AUTHORS_STRONG) & (year_diff == 0) & (journal == 1)),
     ]
     rule = np.full(len(s), "dissimilar", dtype=object)
     verdict = np.full(len(s), "not", dtype=object)

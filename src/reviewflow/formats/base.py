@@ -44,3 +44,13 @@ class ParsedRecord:
     keywords: list[str] = field(default_factory=list)
     url: str = ""
     raw: dict[str, list[str] | str] = field(default_factory=dict)
+
+
+def first_value(raw: dict[str, list[str]], *tags: str) -> str:
+    """The first non-blank value, stripped, under any of ``tags`` in that order (tagged formats repeat tags and
+    leave some empty)."""
+    for tag in tags:
+        for value in raw.get(tag, []):
+            if value.strip():
+                return value.strip()
+    return ""

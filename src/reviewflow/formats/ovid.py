@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
+from reviewflow.formats.base import first_value as _first
 from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "ovid"
@@ -267,14 +268,6 @@ def _parse_long_form(block: _Block) -> tuple[dict[str, list[str]], dict[str, lis
             values = [" ".join(values)]
         coded.setdefault(code, []).extend(values)
     return raw, coded
-
-
-def _first(raw: dict[str, list[str]], *tags: str) -> str:
-    for tag in tags:
-        for value in raw.get(tag, []):
-            if value.strip():
-                return value.strip()
-    return ""
 
 
 def _text(raw: dict[str, list[str]], *tags: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reviewflow.errors import InputError
 from reviewflow.formats.base import ParsedRecord
+from reviewflow.formats.base import first_value as _first
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "wos_tagged"
@@ -105,14 +106,6 @@ def _records(path: Path, text: str) -> list[tuple[int, dict[str, list[str]]]]:
             expected="the file to end with a complete record ('ER' line, then 'EF')",
         )
     return records
-
-
-def _first(raw: dict[str, list[str]], *tags: str) -> str:
-    for tag in tags:
-        for value in raw.get(tag, []):
-            if value.strip():
-                return value.strip()
-    return ""
 
 
 def _split(raw: dict[str, list[str]], *tags: str) -> list[str]:
