@@ -237,7 +237,7 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
     for p in range(len(records)):
         clusters.setdefault(union.find(p), []).append(p)
     del union, features  # the largest structures besides the pairs; not needed from here on
-    works, record_to_work = _works_table(records, clusters, priority)
+    works, record_to_work = _works_table(records, record_ids, clusters, priority)
     if works["work_id"].duplicated().any():
         clash = works.loc[works["work_id"].duplicated(keep=False), "anchor_record_id"].tolist()
         raise InvariantError(f"work id collision between anchors {clash}")
@@ -249,12 +249,11 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
                        review=review)
 
 
-def _works_table(records: pd.DataFrame, clusters: dict[int, list[int]], priority: dict[str, int]
-                 ) -> tuple[pd.DataFrame, dict[str, str]]:
+def _works_table(records: pd.DataFrame, record_ids: list[str], clusters: dict[int, list[int]],
+                 priority: dict[str, int]) -> tuple[pd.DataFrame, dict[str, str]]:
     """One row per cluster: the anchor's metadata, gaps filled from other members in database priority order,
     and where each filled field came from. Built column by column (a million works as dicts would not fit in
     memory beside the pairs)."""
-    record_ids = records["record_id"].tolist()
     databases = records["database"].to_numpy()
     out: dict[str, list[Any]] = {name: [] for name in WORK_COLUMNS}
     sources: list[list[str]] = []
