@@ -58,7 +58,6 @@ FULL_TEXT_OUT = ROOT / "data" / "screening" / "full_text.csv"
 STUDIES_OUT = ROOT / "data" / "extraction" / "studies.csv"
 MATCH_REPORT_OUT = HERE / "match_report.csv"
 OVERRIDES_OUT = ROOT / "data" / "dedup" / "overrides.csv"
-OVERRIDE_COLUMNS = ["record_id_a", "record_id_b", "decision", "reason"]
 
 REVIEWER = "reconstruction"
 METHOD = "provenance"
@@ -90,7 +89,6 @@ FULL_TEXT_REASONS = frozenset(
 #: Full-text reason given to the extra works of a row that dedup did not merge.
 DUPLICATE_REASON = "other"
 
-SCREENING_COLUMNS = ["work_id", "stage", "reviewer", "decision", "reason", "note"]
 STUDY_COLUMNS = [
     "work_id",
     "study_label",
@@ -640,6 +638,9 @@ def main() -> int:
 
     labels = study_labels(included)
     studies = [study_row(work_id, labels[work_id], row, designs) for work_id, row in included]
+    from reviewflow.dedup import OVERRIDE_COLUMNS  # the layouts the workflow reads
+    from reviewflow.screening import DECISION_COLUMNS as SCREENING_COLUMNS
+
     write_csv(TITLE_ABSTRACT_OUT, SCREENING_COLUMNS, sorted(title_abstract, key=lambda r: r["work_id"]))
     write_csv(FULL_TEXT_OUT, SCREENING_COLUMNS, sorted(full_text, key=lambda r: r["work_id"]))
     write_csv(STUDIES_OUT, STUDY_COLUMNS, sorted(studies, key=lambda r: r["work_id"]))
