@@ -49,7 +49,7 @@ RETIRED_OUTPUTS = (ROOT / "data" / "raw" / "scopus" / "scopus-cryoneurolysis-set
 PROVENANCE_OUT = HERE / "provenance.csv"
 PROVENANCE_COLUMNS = ["source_file", "source_position", "key"]
 SEARCH_LOG_OUT = ROOT / "data" / "search_log.yaml"
-SEARCH_LOG_SCHEMA = ROOT / "schemas" / "search_log.schema.json"
+SEARCH_LOG_SCHEMA = ROOT / "src" / "reviewflow" / "schemas" / "search_log.schema.json"
 
 #: The day this reconstruction was generated, written as every search's date_searched. A constant, not the
 #: run date, so that re-runs give the same bytes. The published review's search date is not in our sources.
@@ -640,7 +640,7 @@ def folded(text: str, indent: str, width: int = 110) -> list[str]:
 
 
 def search_log_text(held: dict[str, list[Row]], files: dict[str, Path]) -> str:
-    """The search log as YAML text, in the shape of schemas/search_log.schema.json."""
+    """The search log as YAML text, in the shape of src/reviewflow/schemas/search_log.schema.json."""
     lines = [SEARCH_LOG_HEADER.rstrip("\n"), "searches:"]
     for database in DATABASES:
         name, platform, query = SEARCHES[database]

@@ -36,7 +36,7 @@ def load_config(path: Path) -> dict[str, Any]:
             first.message,
             file=path,
             field=key,
-            hint=f"{len(errors)} problem(s) in all; the schema is schemas/review.schema.json",
+            hint=f"{len(errors)} problem(s) in all; the schema is src/reviewflow/schemas/review.schema.json",
         )
     return config
 

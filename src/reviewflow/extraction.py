@@ -1,7 +1,7 @@
 """Extraction stage: the reviewers' extraction sheet is checked against the included works.
 
 Every included work must have exactly one row and every row must belong to an included work; values are
-checked by the pandera schema in schemas/extraction.yaml plus the design vocabulary of the config.
+checked by the pandera schema in src/reviewflow/schemas/extraction.yaml plus the design vocabulary of the config.
 """
 
 from __future__ import annotations

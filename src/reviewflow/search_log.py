@@ -34,7 +34,7 @@ def load_search_log(path: Path) -> dict[str, Any]:
     if errors:
         first = errors[0]
         raise InputError(first.message, file=path, field=".".join(map(str, first.absolute_path)) or "(top level)",
-                         hint="the schema is schemas/search_log.schema.json")
+                         hint="the schema is src/reviewflow/schemas/search_log.schema.json")
     return log
 
 

@@ -1,4 +1,4 @@
-"""Reading and writing the project's CSV tables, and validating them against the pandera schemas in schemas/.
+"""Reading and writing the project's CSV tables, checked against the pandera schemas in src/reviewflow/schemas/.
 
 All tables are read as text (an empty cell is the empty string, never NaN) so nothing is silently coerced, and
 written with sorted rows and ``\\n`` line endings so the same content always gives the same bytes.
@@ -68,7 +68,7 @@ def write_jsonl(rows: list[dict[str, Any]], path: Path) -> None:
 
 @cache
 def load_schema(name: str) -> pa.DataFrameSchema:
-    """The pandera schema ``schemas/<name>.yaml``."""
+    """The pandera schema ``src/reviewflow/schemas/<name>.yaml``."""
     return pandas_io.from_yaml(SCHEMA_DIR / f"{name}.yaml")
 
 

@@ -10,7 +10,7 @@ EXTRACTION_SHEET = "data/extraction/studies.csv"
 OVERRIDES = "data/dedup/overrides.csv"
 # The package's code and table schemas are inputs of every rule: a changed rule of deduplication or a changed
 # schema re-runs the stages after it, as a changed export does (the package is installed editable).
-PACKAGE_SOURCES = sorted(glob.glob("src/reviewflow/**/*.py", recursive=True) + glob.glob("schemas/*"))
+PACKAGE_SOURCES = sorted(glob.glob("src/reviewflow/**/*.py", recursive=True) + glob.glob("src/reviewflow/schemas/*"))
 
 
 def export_files(wildcards=None):
