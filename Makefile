@@ -1,5 +1,5 @@
 # Two commands for people: `make review` builds the review PDF, `make test` runs the tests.
-# Both create .venv and install the pinned dependencies first (needs only Python >= 3.11 with pip).
+# Both create .venv and install exactly the locked dependencies first (needs only Python >= 3.11 with pip).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CORES  ?= 2
 STAMP  := $(VENV)/.reviewflow-installed
 
-.PHONY: review test install rebuild check-reproducible lint clean-logs
+.PHONY: review test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build results/ and results/manuscript/review.pdf from the raw exports
 	$(BIN)/snakemake --cores $(CORES)
@@ -17,11 +17,20 @@ test: $(STAMP)  ## run the test suite
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package, transitive ones and the build backend included, with hashes; pip installs
+# exactly that (--require-hashes) and then the project itself without resolving anything (--no-deps).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+lock: $(STAMP)  ## regenerate requirements.lock from pyproject.toml (after changing a dependency)
+	$(BIN)/python tools/lock.py
+
+check-lock: $(STAMP)  ## fail if requirements.lock does not match pyproject.toml
+	$(BIN)/python tools/lock.py --check
 
 rebuild: $(STAMP)  ## re-run every stage from data/raw, whatever is up to date
 	$(BIN)/snakemake --cores $(CORES) --forceall
