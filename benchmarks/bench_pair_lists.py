@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from reviewflow.citations import read_citation_table  # noqa: E402
 from reviewflow.dedup import deduplicate  # noqa: E402
+from reviewflow.importing.citations import read_citation_table  # noqa: E402
 
 CITATION_COLUMNS = ["record_id", "author", "title", "year", "journal", "volume", "number", "pages", "doi",
                     "abstract", "isbn"]

@@ -72,7 +72,7 @@ _CHILD = textwrap.dedent(
     kind, path = sys.argv[1], Path(sys.argv[2])
     from Bio import Medline
     import rispy
-    from reviewflow.formats.detect import read_export
+    from reviewflow.importing.formats.detect import read_export
     start = time.perf_counter()
     if kind == "reviewflow":
         count = len(read_export(path)[1])

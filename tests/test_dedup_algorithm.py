@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewflow.citations import citations_to_records, read_citation_table
 from reviewflow.dedup import deduplicate, read_overrides
 from reviewflow.dedup_features import journals_compatible, normalise_title, title_kind
 from reviewflow.errors import InputError
+from reviewflow.importing.citations import citations_to_records, read_citation_table
 from tests.conftest import SHARED
 
 CONFIG = {"databases": {"pubmed": {}, "scopus": {}, "embase": {}, "wos": {}, "citations": {}}}
@@ -392,7 +392,7 @@ def test_shipped_review_exports_deduplicate_to_the_corpus_studies() -> None:
     """The four reconstructed exports hold 161 real studies (data/reconstruction/provenance.csv says which record
     is which study): every study must become exactly one work."""
     from reviewflow.config import load_config
-    from reviewflow.importing import import_exports
+    from reviewflow.importing.exports import import_exports
     from tests.conftest import PROJECT
 
     config = load_config(PROJECT / "config" / "review.yaml")

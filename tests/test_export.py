@@ -9,8 +9,8 @@ import pandas as pd
 from reviewflow.config import load_config
 from reviewflow.dedup import deduplicate
 from reviewflow.export import export_works
-from reviewflow.formats.detect import read_export
-from reviewflow.importing import import_exports
+from reviewflow.importing.exports import import_exports
+from reviewflow.importing.formats.detect import read_export
 
 
 def test_exported_ris_reads_back_with_the_same_works(mini_project: Path, tmp_path: Path) -> None:

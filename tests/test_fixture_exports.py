@@ -7,8 +7,8 @@ independently (``count_method``, see ``tests/fixture_counting.py``) and spot-che
 For each row:
 
 * ``test_independent_count`` recounts the file with the stdlib-only counter; it does not import reviewflow.
-* ``test_reader`` reads the file with ``reviewflow.formats.detect.read_export`` and checks the record count and the
-  first record. Comparison rules, chosen to be strict about content and tolerant only about presentation:
+* ``test_reader`` reads the file with ``reviewflow.importing.formats.detect.read_export`` and checks the record
+  count and the first record. Comparison rules, chosen to be strict about content and tolerant only about presentation:
 
   - title: the record's title, whitespace-collapsed and case-folded, starts with ``title_start`` treated the same
     way (so a reader may decode entities, drop inline XML markup or BibTeX braces, and change case, but not words);
@@ -96,7 +96,7 @@ def test_independent_count(row: dict[str, str]) -> None:
 @pytest.mark.parametrize("row", PARAMS)
 def test_reader(row: dict[str, str]) -> None:
     from reviewflow.errors import InputError
-    from reviewflow.formats.detect import read_export
+    from reviewflow.importing.formats.detect import read_export
 
     path = shared_fixture(row["path"])
     if row["count_method"].startswith("xlsx:refused"):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from reviewflow.errors import InputError
-from reviewflow.formats import delimited
-from reviewflow.formats.detect import read_export
+from reviewflow.importing.formats import delimited
+from reviewflow.importing.formats.detect import read_export
 from tests.conftest import MEDLINE_TEXT, RIS_TEXT, shared_fixture
 
 CFF = "asreview+citation-file-formatting/Datasets/"

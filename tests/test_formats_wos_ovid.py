@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from reviewflow.errors import InputError
-from reviewflow.formats import ovid, wos_tagged
-from reviewflow.formats.detect import detect_format, read_export
+from reviewflow.importing.formats import ovid, wos_tagged
+from reviewflow.importing.formats.detect import detect_format, read_export
 from tests.conftest import shared_fixture
 
 # relative path -> (title, first author, year, DOI, accession) of the first record, read from the file.

@@ -10,8 +10,8 @@ import Bio.Entrez.Parser
 import pytest
 
 from reviewflow.errors import InputError
-from reviewflow.formats import bibtex, endnote_xml, pubmed_xml
-from reviewflow.formats.detect import detect_format, read_export
+from reviewflow.importing.formats import bibtex, endnote_xml, pubmed_xml
+from reviewflow.importing.formats.detect import detect_format, read_export
 from tests.conftest import shared_fixture
 
 ENTREZ = "biopython+biopython/Tests/Entrez/"

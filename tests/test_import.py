@@ -9,8 +9,8 @@ import pytest
 
 from reviewflow.config import load_config
 from reviewflow.errors import InputError
-from reviewflow.formats.detect import read_export
-from reviewflow.importing import import_exports
+from reviewflow.importing.exports import import_exports
+from reviewflow.importing.formats.detect import read_export
 from tests.conftest import MEDLINE_TEXT, RIS_TEXT
 
 

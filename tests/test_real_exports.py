@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from reviewflow.formats.detect import read_export
+from reviewflow.importing.formats.detect import read_export
 from tests.conftest import FIXTURES, shared_fixture
 
 MEDLINE_FILES = [

@@ -12,7 +12,7 @@ from reviewflow.dedup import deduplicate
 from reviewflow.eligibility import apply_eligibility
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.extraction import check_extraction
-from reviewflow.importing import import_exports
+from reviewflow.importing.exports import import_exports
 from reviewflow.prisma import check_prisma, compute_prisma
 from reviewflow.screening import read_decisions, resolve_screening
 from reviewflow.synthesis import compute_numbers, variables_yaml

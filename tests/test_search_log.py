@@ -9,7 +9,7 @@ import yaml
 
 from reviewflow.config import load_config
 from reviewflow.errors import InputError
-from reviewflow.importing import import_exports
+from reviewflow.importing.exports import import_exports
 
 
 def write_log(project: Path, hits: dict[str, int]) -> dict:

@@ -152,7 +152,7 @@ def run_pipeline(root: Path = ROOT) -> tuple[dict[str, Any], pd.DataFrame, pd.Da
     {work_id: auto-exclusion reason}, dedup review band). Tables come back as strings, blanks as ""."""
     from reviewflow.dedup import deduplicate
     from reviewflow.eligibility import apply_eligibility
-    from reviewflow.importing import import_exports
+    from reviewflow.importing.exports import import_exports
 
     config = review_config(root)
     records, _report = import_exports(config, root)

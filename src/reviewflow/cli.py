@@ -27,7 +27,7 @@ def _config(args: argparse.Namespace) -> dict:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from reviewflow.importing import import_exports, import_files
+    from reviewflow.importing.exports import import_exports, import_files
     from reviewflow.tables import write_json, write_jsonl, write_table
 
     if args.files:
@@ -51,9 +51,9 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
-    from reviewflow.citations import is_citation_table, read_citation_table
     from reviewflow.dedup import deduplicate, read_overrides
-    from reviewflow.importing import import_files
+    from reviewflow.importing.citations import is_citation_table, read_citation_table
+    from reviewflow.importing.exports import import_files
     from reviewflow.tables import read_table, write_table
 
     if args.inputs:

@@ -22,7 +22,7 @@ from reviewflow.dedup_blocking import candidate_pairs
 from reviewflow.dedup_features import Features, compute_features
 from reviewflow.dedup_rules import RULE_RANK, decide, score_pairs
 from reviewflow.errors import InputError, InvariantError
-from reviewflow.formats.base import RECORD_FIELDS
+from reviewflow.importing.formats.base import RECORD_FIELDS
 from reviewflow.normalize import short_hash
 from reviewflow.tables import read_table
 

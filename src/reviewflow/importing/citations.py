@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.errors import InputError
-from reviewflow.importing import RECORD_COLUMNS
+from reviewflow.importing.exports import RECORD_COLUMNS
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages, short_author
 from reviewflow.tables import read_table
 

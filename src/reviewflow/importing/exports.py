@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import RECORD_FIELDS, ParsedRecord
-from reviewflow.formats.detect import read_export
+from reviewflow.importing.formats.base import RECORD_FIELDS, ParsedRecord
+from reviewflow.importing.formats.detect import read_export
+from reviewflow.importing.search_log import load_search_log, reconcile
 from reviewflow.normalize import normalise_issn, short_author, short_hash, surname, title_key
-from reviewflow.search_log import load_search_log, reconcile
 from reviewflow.tables import validate
 
 log = logging.getLogger(__name__)

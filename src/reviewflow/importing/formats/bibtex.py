@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
+from reviewflow.importing.formats.base import ParsedRecord
 from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "bibtex"

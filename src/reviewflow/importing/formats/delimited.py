@@ -34,8 +34,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
-from reviewflow.formats.delimited_profiles import TITLE_NAMES, Profile, profile_for
+from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.delimited_profiles import TITLE_NAMES, Profile, profile_for
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "delimited"

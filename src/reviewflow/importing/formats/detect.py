@@ -1,7 +1,7 @@
 """Pick the reader for an export from its content, not its file name.
 
-Each reader is a module of ``reviewflow.formats`` with ``NAME``, ``DESCRIPTION``, ``sniff(text) -> bool`` and
-``read(path, text) -> list[ParsedRecord]``. Sniffers are tried in the order below: the most specific
+Each reader is a module of ``reviewflow.importing.formats`` with ``NAME``, ``DESCRIPTION``, ``sniff(text) -> bool``
+and ``read(path, text) -> list[ParsedRecord]``. Sniffers are tried in the order below: the most specific
 signatures first (XML roots, MEDLINE's ``PMID-``, WoS's ``FN``/``PT``), the delimited tables last.
 """
 
@@ -12,9 +12,9 @@ from pathlib import Path
 from types import ModuleType
 
 from reviewflow.errors import InputError
-from reviewflow.formats import bibtex, delimited, endnote_xml, medline, ovid, pubmed_xml, ris, wos_tagged
-from reviewflow.formats.base import ParsedRecord
-from reviewflow.formats.encoding import read_text
+from reviewflow.importing.formats import bibtex, delimited, endnote_xml, medline, ovid, pubmed_xml, ris, wos_tagged
+from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.encoding import read_text
 
 READERS: list[ModuleType] = [pubmed_xml, endnote_xml, medline, wos_tagged, ovid, ris, bibtex, delimited]
 BY_NAME: dict[str, ModuleType] = {module.NAME: module for module in READERS}

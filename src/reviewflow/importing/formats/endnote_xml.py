@@ -17,8 +17,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
-from reviewflow.formats.xml_root import root_matches
+from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.xml_root import root_matches
 from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "endnote_xml"

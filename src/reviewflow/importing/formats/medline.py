@@ -14,7 +14,7 @@ from pathlib import Path
 from Bio import Medline
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
+from reviewflow.importing.formats.base import ParsedRecord
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "medline"

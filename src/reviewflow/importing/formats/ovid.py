@@ -26,8 +26,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
-from reviewflow.formats.base import first_value as _first
+from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.base import first_value as _first
 from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "ovid"

@@ -38,8 +38,8 @@ from xml.parsers import expat
 from Bio.Entrez.Parser import CorruptedXMLError, DataHandler, NotXMLError, ValidationError
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
-from reviewflow.formats.xml_root import root_matches
+from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.xml_root import root_matches
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "pubmed_xml"

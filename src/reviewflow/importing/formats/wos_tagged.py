@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from reviewflow.errors import InputError
-from reviewflow.formats.base import ParsedRecord
-from reviewflow.formats.base import first_value as _first
+from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.base import first_value as _first
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "wos_tagged"

@@ -1,0 +1,1 @@
+"""Import stage: every raw search export becomes rows of one records table, so later stages read one layout."""
