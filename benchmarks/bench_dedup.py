@@ -7,7 +7,7 @@ precision / recall / F1, false merges (and how many predicted clusters mix true 
 seconds, records/second, peak memory and the speed ratio against bib-dedupe in the same run.
 
 Our side calls only ``reviewflow.importing.citations.read_citation_table`` and
-``reviewflow.dedup.deduplicate``; bib-dedupe (pinned in requirements-bibdedupe.txt) runs in its own virtualenv,
+``reviewflow.dedup.run.deduplicate``; bib-dedupe (pinned in requirements-bibdedupe.txt) runs in its own virtualenv,
 benchmarks/.venv-bibdedupe, created on first use, through its documented API: prep -> block -> match -> cluster.
 
     python benchmarks/bench_dedup.py                          # the four labelled sets, both tools
@@ -53,7 +53,7 @@ _OUR_CHILD = textwrap.dedent(
     from pathlib import Path
     source, out, want_pairs = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
     from reviewflow.importing.citations import read_citation_table
-    from reviewflow.dedup import deduplicate
+    from reviewflow.dedup.run import deduplicate
     start = time.perf_counter()
     records = read_citation_table(source)
     result = deduplicate(records, {"databases": {"citations": {}}})

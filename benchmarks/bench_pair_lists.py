@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from reviewflow.dedup import deduplicate  # noqa: E402
+from reviewflow.dedup.run import deduplicate  # noqa: E402
 from reviewflow.importing.citations import read_citation_table  # noqa: E402
 
 CITATION_COLUMNS = ["record_id", "author", "title", "year", "journal", "volume", "number", "pages", "doi",

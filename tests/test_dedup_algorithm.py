@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewflow.dedup import deduplicate, read_overrides
-from reviewflow.dedup_features import journals_compatible, normalise_title, title_kind
+from reviewflow.dedup.features import journals_compatible, normalise_title, title_kind
+from reviewflow.dedup.run import deduplicate, read_overrides
 from reviewflow.errors import InputError
 from reviewflow.importing.citations import citations_to_records, read_citation_table
 from tests.conftest import SHARED

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.config import load_config
-from reviewflow.dedup import MERGED_FIELDS, deduplicate, work_id_for
+from reviewflow.dedup.run import MERGED_FIELDS, deduplicate, work_id_for
 from reviewflow.eligibility import apply_eligibility, languages_of
 from reviewflow.importing.exports import import_exports
 from tests.conftest import RIS_TEXT

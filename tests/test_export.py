@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.config import load_config
-from reviewflow.dedup import deduplicate
-from reviewflow.export import export_works
+from reviewflow.dedup.export import export_works
+from reviewflow.dedup.run import deduplicate
 from reviewflow.importing.exports import import_exports
 from reviewflow.importing.formats.detect import read_export
 

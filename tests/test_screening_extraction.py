@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from reviewflow.config import load_config
-from reviewflow.dedup import deduplicate
+from reviewflow.dedup.run import deduplicate
 from reviewflow.eligibility import apply_eligibility
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.extraction import check_extraction

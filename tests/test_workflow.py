@@ -81,7 +81,7 @@ def test_workflow_guides_a_reviewer_from_exports_to_pdf(small_review: Path) -> N
 
     # The package's code is an input of every rule: changed deduplication rules re-run dedup and what follows.
     assert "Nothing to be done" in run([str(SNAKEMAKE), "--cores", "2", "--dry-run"], small_review).stdout
-    code = small_review / "src/reviewflow/dedup_rules.py"
+    code = small_review / "src/reviewflow/dedup/rules.py"
     code.write_text(code.read_text(encoding="utf-8") + "# a changed rule\n", encoding="utf-8")
     dry_run = run([str(SNAKEMAKE), "--cores", "2", "--dry-run"], small_review)
     assert "rule dedup:" in dry_run.stdout and "rule manuscript:" in dry_run.stdout, dry_run.stdout

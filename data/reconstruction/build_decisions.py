@@ -150,7 +150,7 @@ def run_pipeline(root: Path = ROOT) -> tuple[dict[str, Any], pd.DataFrame, pd.Da
                                               pd.DataFrame]:
     """Run import, dedup (without people's overrides) and eligibility on data/raw; return (config, records, works,
     {work_id: auto-exclusion reason}, dedup review band). Tables come back as strings, blanks as ""."""
-    from reviewflow.dedup import deduplicate
+    from reviewflow.dedup.run import deduplicate
     from reviewflow.eligibility import apply_eligibility
     from reviewflow.importing.exports import import_exports
 
@@ -638,7 +638,7 @@ def main() -> int:
 
     labels = study_labels(included)
     studies = [study_row(work_id, labels[work_id], row, designs) for work_id, row in included]
-    from reviewflow.dedup import OVERRIDE_COLUMNS  # the layouts the workflow reads
+    from reviewflow.dedup.run import OVERRIDE_COLUMNS  # the layouts the workflow reads
     from reviewflow.screening import DECISION_COLUMNS as SCREENING_COLUMNS
 
     write_csv(TITLE_ABSTRACT_OUT, SCREENING_COLUMNS, sorted(title_abstract, key=lambda r: r["work_id"]))

@@ -51,7 +51,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
-    from reviewflow.dedup import deduplicate, read_overrides
+    from reviewflow.dedup.run import deduplicate, read_overrides
     from reviewflow.importing.citations import is_citation_table, read_citation_table
     from reviewflow.importing.exports import import_files
     from reviewflow.tables import read_table, write_table
@@ -94,7 +94,7 @@ def cmd_dedup(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from reviewflow.export import export_works
+    from reviewflow.dedup.export import export_works
     from reviewflow.tables import read_table
 
     export_works(read_table(Path(args.works)), Path(args.ris), Path(args.bibtex), Path(args.csv))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from reviewflow.dedup_features import STOP_WORDS, Features, journals_compatible
+from reviewflow.dedup.features import STOP_WORDS, Features, journals_compatible
 
 TITLE_HIGH = 0.95  # near-identical titles (typos, punctuation, markup differences remain)
 TITLE_FUZZY = 0.85  # titles that differ by a few words

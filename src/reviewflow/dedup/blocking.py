@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from reviewflow.dedup_features import Features
+from reviewflow.dedup.features import Features
 
 MAX_GROUP = 64
 

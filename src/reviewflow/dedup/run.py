@@ -1,7 +1,7 @@
 """Dedup stage: records that are the same work are merged into one work with a stable id and an audit trail.
 
-Steps (each in its own module): comparable features per record (dedup_features), candidate pairs from several
-blocking keys (dedup_blocking), vectorised field similarities and ordered decision rules (dedup_rules), then
+Steps (each in its own module): comparable features per record (features), candidate pairs from several
+blocking keys (blocking), vectorised field similarities and ordered decision rules (rules), then
 people's overrides, then clustering with a union-find that refuses any merge joining records with conflicting
 hard evidence (two different DOIs or PMIDs, or a pair a person marked as different). Every candidate pair is
 written out with its scores, the rule that decided it and the verdict; pairs in the "review" band are listed
@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from reviewflow.config import database_order
-from reviewflow.dedup_blocking import candidate_pairs
-from reviewflow.dedup_features import Features, compute_features
-from reviewflow.dedup_rules import RULE_RANK, decide, score_pairs
+from reviewflow.dedup.blocking import candidate_pairs
+from reviewflow.dedup.features import Features, compute_features
+from reviewflow.dedup.rules import RULE_RANK, decide, score_pairs
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.importing.formats.base import RECORD_FIELDS
 from reviewflow.normalize import short_hash
