@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from reviewflow.dedup.features import journals_compatible, normalise_title, title_kind
-from reviewflow.dedup.run import deduplicate, read_overrides
+from reviewflow.dedup.overrides import read_overrides
+from reviewflow.dedup.run import deduplicate
 from reviewflow.errors import InputError
 from reviewflow.importing.citations import citations_to_records, read_citation_table
 from tests.conftest import SHARED

@@ -638,7 +638,7 @@ def main() -> int:
 
     labels = study_labels(included)
     studies = [study_row(work_id, labels[work_id], row, designs) for work_id, row in included]
-    from reviewflow.dedup.run import OVERRIDE_COLUMNS  # the layouts the workflow reads
+    from reviewflow.dedup.overrides import OVERRIDE_COLUMNS  # the layouts the workflow reads
     from reviewflow.screening import DECISION_COLUMNS as SCREENING_COLUMNS
 
     write_csv(TITLE_ABSTRACT_OUT, SCREENING_COLUMNS, sorted(title_abstract, key=lambda r: r["work_id"]))

@@ -51,7 +51,8 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
-    from reviewflow.dedup.run import deduplicate, read_overrides
+    from reviewflow.dedup.overrides import read_overrides
+    from reviewflow.dedup.run import deduplicate
     from reviewflow.importing.citations import is_citation_table, read_citation_table
     from reviewflow.importing.exports import import_files
     from reviewflow.tables import read_table, write_table
