@@ -9,8 +9,8 @@ import pandas as pd
 from reviewflow.config import load_config
 from reviewflow.dedup.outputs import MERGED_FIELDS, work_id_for
 from reviewflow.dedup.run import deduplicate
-from reviewflow.eligibility import apply_eligibility, languages_of
 from reviewflow.importing.exports import import_exports
+from reviewflow.screening.eligibility import apply_eligibility, languages_of
 from tests.conftest import RIS_TEXT
 
 

@@ -9,13 +9,13 @@ import pytest
 
 from reviewflow.config import load_config
 from reviewflow.dedup.run import deduplicate
-from reviewflow.eligibility import apply_eligibility
 from reviewflow.errors import InputError, InvariantError
-from reviewflow.extraction import check_extraction
+from reviewflow.extraction.sheet import check_extraction
 from reviewflow.importing.exports import import_exports
-from reviewflow.prisma import check_prisma, compute_prisma
-from reviewflow.screening import read_decisions, resolve_screening
-from reviewflow.synthesis import compute_numbers, variables_yaml
+from reviewflow.screening.decisions import read_decisions, resolve_screening
+from reviewflow.screening.eligibility import apply_eligibility
+from reviewflow.synthesis.numbers import compute_numbers, variables_yaml
+from reviewflow.synthesis.prisma import check_prisma, compute_prisma
 
 HEADER = "work_id,stage,reviewer,decision,reason,note\n"
 EXTRACTION_HEADER = (

@@ -151,8 +151,8 @@ def run_pipeline(root: Path = ROOT) -> tuple[dict[str, Any], pd.DataFrame, pd.Da
     """Run import, dedup (without people's overrides) and eligibility on data/raw; return (config, records, works,
     {work_id: auto-exclusion reason}, dedup review band). Tables come back as strings, blanks as ""."""
     from reviewflow.dedup.run import deduplicate
-    from reviewflow.eligibility import apply_eligibility
     from reviewflow.importing.exports import import_exports
+    from reviewflow.screening.eligibility import apply_eligibility
 
     config = review_config(root)
     records, _report = import_exports(config, root)
@@ -639,7 +639,7 @@ def main() -> int:
     labels = study_labels(included)
     studies = [study_row(work_id, labels[work_id], row, designs) for work_id, row in included]
     from reviewflow.dedup.overrides import OVERRIDE_COLUMNS  # the layouts the workflow reads
-    from reviewflow.screening import DECISION_COLUMNS as SCREENING_COLUMNS
+    from reviewflow.screening.decisions import DECISION_COLUMNS as SCREENING_COLUMNS
 
     write_csv(TITLE_ABSTRACT_OUT, SCREENING_COLUMNS, sorted(title_abstract, key=lambda r: r["work_id"]))
     write_csv(FULL_TEXT_OUT, SCREENING_COLUMNS, sorted(full_text, key=lambda r: r["work_id"]))

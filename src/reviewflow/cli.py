@@ -102,7 +102,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_eligibility(args: argparse.Namespace) -> None:
-    from reviewflow.eligibility import apply_eligibility
+    from reviewflow.screening.eligibility import apply_eligibility
     from reviewflow.tables import read_table, write_table
 
     excluded = apply_eligibility(read_table(Path(args.works)), _config(args))
@@ -110,7 +110,7 @@ def cmd_eligibility(args: argparse.Namespace) -> None:
 
 
 def cmd_screen(args: argparse.Namespace) -> None:
-    from reviewflow.screening import read_decisions, resolve_screening
+    from reviewflow.screening.decisions import read_decisions, resolve_screening
     from reviewflow.tables import read_table, write_table
 
     config = _config(args)
@@ -123,7 +123,7 @@ def cmd_screen(args: argparse.Namespace) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> None:
-    from reviewflow.extraction import check_extraction
+    from reviewflow.extraction.sheet import check_extraction
     from reviewflow.tables import read_table, write_table
 
     studies = check_extraction(
@@ -134,8 +134,8 @@ def cmd_extract(args: argparse.Namespace) -> None:
 
 
 def cmd_synthesise(args: argparse.Namespace) -> None:
-    from reviewflow.prisma import compute_prisma
-    from reviewflow.synthesis import compute_numbers, variables_yaml
+    from reviewflow.synthesis.numbers import compute_numbers, variables_yaml
+    from reviewflow.synthesis.prisma import compute_prisma
     from reviewflow.tables import read_table, write_json
 
     config = _config(args)

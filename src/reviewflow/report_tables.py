@@ -12,7 +12,7 @@ import pandas as pd
 
 from reviewflow.bibliography import escape_bibtex, write_bibtex
 from reviewflow.report_figures import design_group_counts
-from reviewflow.synthesis import percent
+from reviewflow.synthesis.numbers import percent
 from reviewflow.tables import read_table
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#@$|~^])")

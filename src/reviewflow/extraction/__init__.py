@@ -1,0 +1,1 @@
+"""Extraction stage: the data extracted from each included study is checked, so the synthesis reads complete rows."""
