@@ -10,8 +10,8 @@ import pandas as pd
 import pypandoc
 import pytest
 
-from reviewflow.bibliography import citation_keys, write_bibtex
 from reviewflow.errors import InputError
+from reviewflow.report.bibliography import citation_keys, write_bibtex
 
 COLUMNS = ["work_id", "title", "authors", "year", "journal", "journal_abbrev", "volume", "issue", "pages",
            "doi", "pmid"]

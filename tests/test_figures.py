@@ -12,14 +12,14 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from reviewflow.figures import (
+from reviewflow.report.figures import (
     draw_design_breakdown,
     draw_prisma_flow,
     draw_reproduction_comparison,
     save_figure,
 )
-from reviewflow.figures.prisma_flow import DEFAULT_LABELS, build_prisma_figure
-from reviewflow.figures.save import new_figure
+from reviewflow.report.figures.prisma_flow import DEFAULT_LABELS, build_prisma_figure
+from reviewflow.report.figures.save import new_figure
 
 FORMATS = ("png", "pdf", "svg")
 

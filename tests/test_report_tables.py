@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.config import load_config
-from reviewflow.report_tables import cell, design_table, published_reference_bibtex
+from reviewflow.report.tables import cell, design_table, published_reference_bibtex
 
 CONFIG = load_config(Path(__file__).resolve().parents[1] / "config" / "review.yaml")
 
@@ -43,7 +43,7 @@ def test_published_reference_entry_escapes_bibtex_specials() -> None:
 
 
 def test_works_without_title_or_authors_are_described_from_the_extraction() -> None:
-    from reviewflow.report_tables import _describe_untitled
+    from reviewflow.report.tables import _describe_untitled
 
     studies = pd.DataFrame({"title": ["", "Known title", ""], "authors": ["", "", "Smith J"],
                             "design": ["case_report", "rct", "rct"], "condition": ["neuroma pain", "x", "y"]})

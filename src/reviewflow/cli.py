@@ -152,13 +152,13 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
 
 
 def cmd_figures(args: argparse.Namespace) -> None:
-    from reviewflow.report_figures import make_figures
+    from reviewflow.report.figures.make import make_figures
 
     make_figures(_config(args), Path(args.prisma), Path(args.studies), Path(args.outdir))
 
 
 def cmd_tables(args: argparse.Namespace) -> None:
-    from reviewflow.report_tables import make_tables
+    from reviewflow.report.tables import make_tables
 
     make_tables(_config(args), Path(args.studies), Path(args.prisma), Path(args.outdir), Path(args.bibliography))
 

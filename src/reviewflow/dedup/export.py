@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewflow.bibliography import write_bibtex
 from reviewflow.normalize import surname
+from reviewflow.report.bibliography import write_bibtex
 from reviewflow.tables import write_table
 
 CSV_COLUMNS = ["work_id", "authors", "title", "year", "journal", "journal_abbrev", "volume", "issue", "pages",

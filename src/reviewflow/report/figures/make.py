@@ -1,4 +1,5 @@
-"""Figures stage: turns the synthesis outputs into the review's figures (the drawing lives in figures/)."""
+"""Figures stage: turns the synthesis outputs into the review's figures (the drawing lives in the other modules
+of this package)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reviewflow.figures import draw_design_breakdown, draw_prisma_flow, draw_reproduction_comparison
+from reviewflow.report.figures import draw_design_breakdown, draw_prisma_flow, draw_reproduction_comparison
 from reviewflow.tables import read_table
 
 

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from reviewflow.figures.save import figure_style, new_figure, save_figure
+from reviewflow.report.figures.save import figure_style, new_figure, save_figure
 
 WIDTH = 6.0
 BAR_ROW = 0.32  # inches of figure height per category

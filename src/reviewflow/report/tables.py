@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from reviewflow.bibliography import escape_bibtex, write_bibtex
-from reviewflow.report_figures import design_group_counts
+from reviewflow.report.bibliography import escape_bibtex, write_bibtex
+from reviewflow.report.figures.make import design_group_counts
 from reviewflow.synthesis.numbers import percent
 from reviewflow.tables import read_table
 

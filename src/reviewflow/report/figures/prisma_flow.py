@@ -20,7 +20,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.textpath import text_to_path
 
 from reviewflow.errors import InvariantError
-from reviewflow.figures.save import FONT_FAMILY, figure_style, new_figure, save_figure
+from reviewflow.report.figures.save import FONT_FAMILY, figure_style, new_figure, save_figure
 
 DEFAULT_LABELS: dict[str, str] = {
     "header": "Identification of studies via databases and registers",
