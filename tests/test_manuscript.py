@@ -12,9 +12,9 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from reviewflow import manuscript
 from reviewflow.errors import InputError
-from reviewflow.manuscript import expand_shortcodes, lint_numbers, load_variables, render_pdf
+from reviewflow.manuscript import render
+from reviewflow.manuscript.render import expand_shortcodes, lint_numbers, load_variables, render_pdf
 
 matplotlib.use("Agg")
 
@@ -218,7 +218,7 @@ def _render(root: Path) -> Path:
 @pytest.fixture
 def no_quarto(monkeypatch: pytest.MonkeyPatch) -> None:
     real_which = shutil.which
-    monkeypatch.setattr(manuscript.shutil, "which", lambda name, *a, **k: None if name == "quarto" else
+    monkeypatch.setattr(render.shutil, "which", lambda name, *a, **k: None if name == "quarto" else
                         real_which(name, *a, **k))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
@@ -248,10 +248,10 @@ def test_render_without_quarto_is_deterministic(tmp_path: Path, no_quarto: None)
     script = (
         "import shutil, sys\n"
         "from pathlib import Path\n"
-        "from reviewflow import manuscript\n"
+        "from reviewflow.manuscript import render\n"
         "shutil.which = lambda name, *a, **k: None\n"
         "root = Path(sys.argv[1])\n"
-        "manuscript.render_pdf(root / 'manuscript', root / 'manuscript' / '_variables.yml',\n"
+        "render.render_pdf(root / 'manuscript', root / 'manuscript' / '_variables.yml',\n"
         "    root / 'results' / 'manuscript' / 'review.pdf', root / 'results' / 'refs.bib',\n"
         "    number_allow=['PRISMA 2020'])\n"
     )

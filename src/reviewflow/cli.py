@@ -164,7 +164,7 @@ def cmd_tables(args: argparse.Namespace) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> None:
-    from reviewflow.manuscript import render_pdf
+    from reviewflow.manuscript.render import render_pdf
 
     config = _config(args)
     render_pdf(
