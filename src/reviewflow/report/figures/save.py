@@ -13,11 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 FONT_FAMILY = "DejaVu Sans"
-"""Ships with matplotlib, so text metrics and glyphs do not depend on the fonts installed on the host."""
+FONT_FILES: tuple[Path, ...] = tuple(
+    Path(matplotlib.get_data_path(), "fonts", "ttf", name)
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
+)
+"""The only font files a figure may use: DejaVu Sans as shipped inside the locked matplotlib package. Named by
+file, because a host may have its own "DejaVu Sans" (another version, other metrics) in its font folders."""
 
 DPI: dict[str, int] = {"png": 200, "pdf": 72, "svg": 72}
 """Fixed resolution per format: print-quality PNG; vector formats only use it for rasterised parts."""
@@ -43,9 +49,28 @@ STYLE: dict[str, Any] = {
 
 
 @contextmanager
+def pinned_fonts() -> Iterator[None]:
+    """While a figure is built and saved, matplotlib sees only ``FONT_FILES``: the host's fonts cannot be chosen,
+    whatever their names, and a glyph missing from them shows as missing rather than from some other font."""
+    manager = font_manager.fontManager
+    saved = manager.ttflist
+    manager.ttflist = []
+    try:
+        for path in FONT_FILES:
+            manager.addfont(path)  # also clears the lookup cache, so earlier answers are not reused
+        yield
+    finally:
+        manager.ttflist = saved
+        manager._findfont_cached.cache_clear()
+
+
+@contextmanager
 def figure_style() -> Iterator[None]:
-    """Apply the fixed style while a figure is built: fonts are resolved when text is created, not saved."""
-    with matplotlib.rc_context(STYLE):
+    """Apply the fixed style while a figure is built: matplotlib's own defaults (never a matplotlibrc of the
+    host), our settings on top, and the pinned fonts; fonts are resolved when text is created and when saved."""
+    with matplotlib.rc_context(), pinned_fonts():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(STYLE)
         yield
 
 
