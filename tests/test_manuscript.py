@@ -14,7 +14,10 @@ import pytest
 
 from reviewflow.errors import InputError
 from reviewflow.manuscript import render
-from reviewflow.manuscript.render import expand_shortcodes, lint_numbers, load_variables, render_pdf
+from reviewflow.manuscript.lint import lint_numbers
+from reviewflow.manuscript.render import render_pdf
+from reviewflow.manuscript.shortcodes import expand_shortcodes
+from reviewflow.manuscript.variables import load_variables
 
 matplotlib.use("Agg")
 
