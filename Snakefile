@@ -6,7 +6,7 @@ configfile: "config/review.yaml"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/import.smk"
+include: "workflow/rules/importing.smk"
 include: "workflow/rules/dedup.smk"
 include: "workflow/rules/screening.smk"
 include: "workflow/rules/extraction.smk"
