@@ -1,8 +1,9 @@
 """Every database or reference-manager export under ../shared/fixtures/exports, checked against a table.
 
-``tests/fixture_expectations.csv`` has one row per export: its record count, how that count was confirmed
-independently (``count_method``, see ``tests/fixture_counting.py``) and spot-check values for the FIRST record
-(``title_start``, ``first_author`` surname, ``year``, ``doi``) read by eye from the file, never from reviewflow.
+``tests/importing/fixture_expectations.csv`` has one row per export: its record count, how that count was
+confirmed independently (``count_method``, see ``tests/importing/fixture_counting.py``) and spot-check values for the
+FIRST record (``title_start``, ``first_author`` surname, ``year``, ``doi``) read by eye from the file, never from
+reviewflow.
 
 For each row:
 
@@ -31,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, shared_fixture
-from tests.fixture_counting import count
+from tests.importing.fixture_counting import count
 
 TABLE = Path(__file__).with_name("fixture_expectations.csv")
 COLUMNS = ["path", "expected_records", "count_method", "title_start", "first_author", "year", "doi", "note"]

@@ -1,8 +1,8 @@
 """Independent record counters for the real exports under ../shared/fixtures/exports.
 
 These counters deliberately share no code with ``reviewflow``: each one is a few lines of stdlib that a reader can
-check by eye, so that a record count in ``tests/fixture_expectations.csv`` is confirmed by a second, simpler means
-than the parser under test. ``count(path, method)`` understands these methods:
+check by eye, so that a record count in ``tests/importing/fixture_expectations.csv`` is confirmed by a second, simpler
+means than the parser under test. ``count(path, method)`` understands these methods:
 
 ``lines:REGEX``
     Physical lines matching ``REGEX`` (``re.search``, so anchor with ``^``). The file is decoded as UTF-16 when it
