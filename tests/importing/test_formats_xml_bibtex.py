@@ -12,6 +12,7 @@ import pytest
 from reviewflow.errors import InputError
 from reviewflow.importing.formats import bibtex, endnote_xml, pubmed_xml
 from reviewflow.importing.formats.detect import detect_format, read_export
+from reviewflow.importing.formats.latex import latex_to_text
 from tests.conftest import shared_fixture
 
 ENTREZ = "biopython+biopython/Tests/Entrez/"
@@ -435,7 +436,7 @@ def test_bibtex_hand_written_entries() -> None:
     ],
 )
 def test_bibtex_latex_decoding(latex: str, text: str) -> None:
-    assert bibtex.latex_to_text(latex) == text
+    assert latex_to_text(latex) == text
 
 
 @pytest.mark.parametrize(
