@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.reviewflow-installed
 .PHONY: review test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build results/ and results/manuscript/review.pdf from the raw exports
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/reviewflow build --cores $(CORES)
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
@@ -33,7 +33,7 @@ check-lock: $(STAMP)  ## fail if requirements.lock does not match pyproject.toml
 	$(BIN)/python tools/lock.py --check
 
 rebuild: $(STAMP)  ## re-run every stage from data/raw, whatever is up to date
-	$(BIN)/snakemake --cores $(CORES) --forceall
+	$(BIN)/reviewflow build --cores $(CORES) --forceall
 
 check-reproducible: $(STAMP)  ## rebuild everything and fail if any committed result changes
 	bash .ci/check-reproducible

@@ -114,7 +114,8 @@ def cmd_screen(args: argparse.Namespace) -> None:
     from reviewflow.tables import read_table, write_table
 
     config = _config(args)
-    paths = sorted(Path(args.decisions).glob("*.csv"))
+    # Subfolders too (one file per stage and reviewer): a decision file the stage skipped would be lost silently.
+    paths = sorted(Path(args.decisions).rglob("*.csv"))
     decisions = read_decisions(paths, config)
     screening = resolve_screening(
         read_table(Path(args.works)), read_table(Path(args.auto_excluded)), decisions, config, Path(args.awaiting)
@@ -173,11 +174,17 @@ def cmd_render(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from reviewflow.build import build
+
+    return build(args.cores, args.snakemake_args, Path(args.config))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewflow",
         description="Reproducible evidence review: raw search exports to a rendered manuscript. Each subcommand "
-        "is one stage of the Snakemake workflow; run `snakemake --cores 2` to build everything.",
+        "is one stage of the Snakemake workflow; `reviewflow build` (what `make review` runs) builds everything.",
     )
     parser.add_argument("--version", action="version", version=f"reviewflow {__version__}")
     parser.add_argument("--log", help="also write progress messages to this file")
@@ -191,6 +198,15 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(flag, required=True, help=flag_help)
         command.set_defaults(func=func)
 
+    builder = sub.add_parser(
+        "build", help="Build the whole review (runs Snakemake) and end with a one-line summary.",
+        description="Validate the config, run the Snakemake workflow in the current project folder with its "
+        "output kept in logs/build.log, and end with the stopping stage's own message and a summary: stages "
+        "done, what waits for people and in which file, where the PDF is. Any further options go to "
+        "Snakemake, e.g. --forceall, --forcerun dedup, -n.")
+    builder.add_argument("--cores", type=int, default=2, help="CPU cores Snakemake may use (default: 2)")
+    builder.add_argument("--config", default="config/review.yaml", help="review protocol (YAML)")
+    builder.set_defaults(func=cmd_build, snakemake_args=[])
     importer = sub.add_parser(
         "import", help="Read export files into one records table.",
         description="Read export files (any supported format, detected from the content) into one records "
@@ -260,10 +276,14 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns 0 on success, 1 on a problem with the inputs, 2 on a failed internal check."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "build":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.snakemake_args = unknown
     _setup_logging(args)
     try:
-        args.func(args)
+        code = args.func(args)
     except InputError as error:
         message = f"reviewflow {args.command}: error: {error}"
         log.info("%s", message)
@@ -274,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%s", message)
         print(message, file=sys.stderr)
         return 2
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

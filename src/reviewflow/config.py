@@ -1,4 +1,8 @@
-"""Load the review protocol (config/review.yaml) and check it against its JSON Schema before any stage runs."""
+"""Load the review protocol (config/review.yaml) and check it against its JSON Schema before any stage runs.
+
+The protocol is data: it is read with the project's safe YAML loader (no templating, no object tags, no duplicate
+keys), by every stage and by the Snakefile itself, so Snakemake never parses or evaluates it on its own.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from reviewflow.errors import InputError
 from reviewflow.paths import SCHEMA_DIR
+from reviewflow.safe_yaml import load_yaml_file
 
 
 def load_config(path: Path) -> dict[str, Any]:
     """Parsed and validated config; an invalid one stops with the offending key path and the rule it breaks."""
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError("config file not found", file=path) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            file=path,
-            line=mark.line + 1 if mark else None,
-        ) from exc
+    config = load_yaml_file(path)
+    if not isinstance(config, dict):
+        raise InputError("the config must be a YAML mapping of settings", file=path, line=1,
+                         expected="keys such as title, databases, eligibility, screening")
     schema = json.loads((SCHEMA_DIR / "review.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))

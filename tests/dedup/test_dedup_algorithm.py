@@ -406,3 +406,26 @@ def test_shipped_review_exports_deduplicate_to_the_corpus_studies() -> None:
     assert located.groupby("key")["work_id"].nunique().max() == 1  # no study split over works
     assert located.groupby("work_id")["key"].nunique().max() == 1  # no two studies merged
     assert len(result.works) == provenance["key"].nunique() == 161
+
+
+def test_overrides_that_contradict_each_other_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.csv"
+    path.write_text("record_id_a,record_id_b,decision,reason\na,b,same,one trial\nc,a,same,x\n"
+                    "b,a,different,two trials\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_overrides(path, {"a", "b", "c"})
+    assert caught.value.line == 4 and caught.value.field == "decision"
+    assert "line 2 says 'same'" in str(caught.value)
+    # The same decision twice (either order) is no contradiction.
+    path.write_text("record_id_a,record_id_b,decision,reason\na,b,same,one trial\nb,a,same,again\n",
+                    encoding="utf-8")
+    assert len(read_overrides(path, {"a", "b"})) == 2
+
+
+def test_a_chain_of_same_overrides_contradicting_a_different_one_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.csv"
+    path.write_text("record_id_a,record_id_b,decision,reason\na,b,same,x\nb,c,same,y\na,c,different,z\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_overrides(path, {"a", "b", "c"})
+    assert caught.value.line == 4 and "lines 2, 3" in str(caught.value)

@@ -3,14 +3,23 @@ import os
 import sys
 
 # Every rule runs the package with the interpreter that runs Snakemake, so the workflow uses the installed,
-# pinned reviewflow whatever is on PATH.
+# locked reviewflow whatever is on PATH.
 REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
-CONFIG_FILE = "config/review.yaml"
 EXTRACTION_SHEET = "data/extraction/studies.csv"
 OVERRIDES = "data/dedup/overrides.csv"
+DECISIONS_DIR = "data/screening"
 # The package's code and table schemas are inputs of every rule: a changed rule of deduplication or a changed
 # schema re-runs the stages after it, as a changed export does (the package is installed editable).
 PACKAGE_SOURCES = sorted(glob.glob("src/reviewflow/**/*.py", recursive=True) + glob.glob("src/reviewflow/schemas/*"))
+
+
+# Files people write are inputs of every rule that reads them, whether or not they exist today. An input function
+# lists a file only while it exists; Snakemake re-runs a job whose set of input files changed (its default
+# rerun trigger "input"), so adding or deleting such a file re-runs the stage. When a required file is missing,
+# the stage itself stops with a message naming it, rather than Snakemake's "missing input" error.
+def people_file(path):
+    """Input function for one file people may or may not have written yet."""
+    return lambda wildcards: [path] if os.path.exists(path) else []
 
 
 def export_files(wildcards=None):
@@ -18,9 +27,16 @@ def export_files(wildcards=None):
     files = set()
     for spec in config["databases"].values():
         for pattern in spec["exports"]:
-            files.update(p for p in glob.glob(pattern) if not p.endswith("README.md"))
+            files.update(p for p in glob.glob(pattern) if os.path.isfile(p) and not p.endswith("README.md"))
     return sorted(files)
 
 
+def search_log(wildcards=None):
+    """The PRISMA-S search log named by the config (the import reconciles hit counts with it)."""
+    path = config.get("search_log")
+    return [path] if path and os.path.exists(path) else []
+
+
 def decision_files(wildcards=None):
-    return sorted(glob.glob("data/screening/*.csv"))
+    """Every screening decision file, in subfolders too (one file per stage and reviewer is common)."""
+    return sorted(glob.glob(f"{DECISIONS_DIR}/**/*.csv", recursive=True))

@@ -4,7 +4,7 @@ rule dedup:
     input:
         code=PACKAGE_SOURCES,
         records="results/records.csv",
-        overrides=OVERRIDES,
+        overrides=people_file(OVERRIDES),
         config=CONFIG_FILE,
     output:
         works="results/works.csv",
@@ -14,7 +14,7 @@ rule dedup:
         "logs/dedup.log",
     shell:
         "{REVIEWFLOW} --log {log} dedup --config {input.config} --records {input.records}"
-        " --overrides {input.overrides} --works {output.works} --pairs {output.pairs} --review {output.review}"
+        " --overrides {OVERRIDES} --works {output.works} --pairs {output.pairs} --review {output.review}"
 
 
 rule export_works:

@@ -1,14 +1,9 @@
-def extraction_sheet(wildcards=None):
-    """The sheet if it exists yet: when it does not, the stage itself says what to do (and writes a template)."""
-    return [EXTRACTION_SHEET] if os.path.exists(EXTRACTION_SHEET) else []
-
-
 rule extraction:
     """Check the extraction sheet: one valid row per included work. Included works with no row are listed,
     ready to fill in, in results/awaiting_extraction.csv."""
     input:
         code=PACKAGE_SOURCES,
-        sheet=extraction_sheet,
+        sheet=people_file(EXTRACTION_SHEET),
         screening="results/screening.csv",
         works="results/works.csv",
         config=CONFIG_FILE,

@@ -27,5 +27,5 @@ rule screening:
         "logs/screening.log",
     shell:
         "{REVIEWFLOW} --log {log} screen --config {input.config} --works {input.works}"
-        " --auto-excluded {input.auto_excluded} --decisions data/screening --out {output}"
+        " --auto-excluded {input.auto_excluded} --decisions {DECISIONS_DIR} --out {output}"
         " --awaiting results/awaiting_screening.csv"

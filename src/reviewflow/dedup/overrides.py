@@ -17,6 +17,7 @@ def read_overrides(path: Path, record_ids: set[str]) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=OVERRIDE_COLUMNS)
     frame = read_table(path, required=OVERRIDE_COLUMNS)
+    first_line: dict[frozenset[str], tuple[int, str]] = {}
     for index, row in frame.iterrows():
         line = int(index) + 2
         for column in ("record_id_a", "record_id_b"):
@@ -31,7 +32,46 @@ def read_overrides(path: Path, record_ids: set[str]) -> pd.DataFrame:
         if not row["reason"].strip():
             raise InputError("an override needs a reason", file=path, line=line, field="reason",
                              expected="a short note on why the records are (not) the same work")
+        # Two rows on one pair that disagree would otherwise be settled by row order, which nobody decided.
+        pair = frozenset((row["record_id_a"], row["record_id_b"]))
+        earlier_line, earlier = first_line.setdefault(pair, (line, row["decision"]))
+        if earlier != row["decision"]:
+            raise InputError(f"this row says {row['decision']!r} but line {earlier_line} says {earlier!r} for the "
+                             f"same pair ({row['record_id_a']}, {row['record_id_b']})", file=path, line=line,
+                             field="decision", expected="one decision per pair",
+                             hint="keep the row the reviewers agreed on and delete the other")
+    _check_chains(frame, path)
     return frame
+
+
+def _check_chains(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse ``different`` between two records that a chain of ``same`` rows joins (a same b, b same c, a
+    different c): the clustering could honour only one of them, and which one would be nobody's decision."""
+    parent: dict[str, str] = {}
+
+    def root(record: str) -> str:
+        parent.setdefault(record, record)
+        while parent[record] != record:
+            parent[record] = parent[parent[record]]
+            record = parent[record]
+        return record
+
+    same_lines: dict[str, list[int]] = {}
+    for index, row in frame[frame["decision"] == "same"].iterrows():
+        a, b = root(row["record_id_a"]), root(row["record_id_b"])
+        if a != b:
+            parent[a] = b
+        same_lines.setdefault(row["record_id_a"], []).append(int(index) + 2)
+    for index, row in frame[frame["decision"] == "different"].iterrows():
+        a, b = row["record_id_a"], row["record_id_b"]
+        if a in parent and b in parent and root(a) == root(b):
+            group = root(a)
+            lines = sorted(line for record, found in same_lines.items() if root(record) == group for line in found)
+            raise InputError(f"records {a} and {b} are marked 'different' here, but the 'same' rows on lines "
+                             f"{', '.join(map(str, lines))} join them into one work", file=path,
+                             line=int(index) + 2, field="decision", expected="decisions that agree with each other",
+                             hint="correct the row that is wrong; a chain of 'same' decisions makes one work")
+
 
 
 def apply_overrides(decided: pd.DataFrame, overrides: pd.DataFrame, position: dict[str, int]) -> pd.DataFrame:

@@ -11,23 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from reviewflow.errors import InputError
 from reviewflow.paths import SCHEMA_DIR
+from reviewflow.safe_yaml import load_yaml_file
 
 
 def load_search_log(path: Path) -> dict[str, Any]:
     """The validated search log; errors name the key path and the rule broken."""
-    try:
-        log = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
+    if not path.exists():
         raise InputError("search log not found", file=path,
-                         hint="record each database's query, date and hit count there (see README)") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                         line=mark.line + 1 if mark else None) from exc
+                         hint="record each database's query, date and hit count there (see README)")
+    log = load_yaml_file(path)
     schema = json.loads((SCHEMA_DIR / "search_log.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(log),
                     key=lambda e: list(map(str, e.absolute_path)))

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reviewflow.errors import InputError
 from reviewflow.manuscript.markdown import FRONT_MATTER
+from reviewflow.safe_yaml import load_yaml_file, load_yaml_text
 
 # Settings taken from _quarto.yml / ``format: typst:`` that the pandoc Typst template understands.
 _TEMPLATE_KEYS = (
@@ -62,11 +61,12 @@ def split_front_matter(text: str, file: Path) -> tuple[dict, str]:
     if not m:
         return {}, text
     try:
-        meta = yaml.safe_load(m.group("yaml") or "") or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"front matter is not valid YAML: {getattr(exc, 'problem', None) or exc}", file=file,
-                         line=mark.line + 2 if mark is not None else None) from None
+        meta = load_yaml_text(m.group("yaml") or "", source=file) or {}
+    except InputError as error:
+        # Lines count from the file's first line, which is the opening "---".
+        error.line = error.line + 1 if error.line is not None else None
+        error.message = f"front matter: {error.message}"
+        raise
     if not isinstance(meta, dict):
         raise InputError("front matter must be a YAML mapping", file=file, line=1)
     return meta, text[m.end():]
@@ -77,10 +77,7 @@ def _quarto_settings(manuscript_dir: Path) -> dict:
     path = manuscript_dir / "_quarto.yml"
     if not path.exists():
         return {}
-    try:
-        cfg = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=path) from None
+    cfg = load_yaml_file(path) or {}
     return _typst_settings(cfg) if isinstance(cfg, dict) else {}
 
 

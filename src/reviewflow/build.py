@@ -1,0 +1,143 @@
+"""`reviewflow build`: run the whole workflow and end with what a person needs, not Snakemake's log.
+
+Snakemake prints hundreds of lines per run; when a stage stops on bad input, the one line that matters (file:line,
+field, what was expected) is buried in them. This runner validates the config first, sends Snakemake's output to
+``logs/build.log``, prints one line per stage, and ends with the stopping stage's own message and a one-line summary:
+stages done, what waits for people and in which file, and where the PDF is (or that it is out of date).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reviewflow.config import load_config
+from reviewflow.errors import InputError
+
+BUILD_LOG = Path("logs/build.log")
+PDF = Path("results/manuscript/review.pdf")
+WAITING_SHEETS = (
+    (Path("results/dedup_review.csv"), "duplicate pair(s) to decide", "decision"),
+    (Path("results/awaiting_screening.csv"), "work(s) to screen", None),
+    (Path("results/awaiting_extraction.csv"), "included work(s) to extract", None),
+)
+"""Sheets the stages write for people: (file, what its rows are, column that is empty while a row waits)."""
+
+_STARTED = re.compile(r"^\s*(?:local)?rule (?P<rule>\w+):\s*$")
+_FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: (?P<rule>\w+)\)")
+_FAILED = re.compile(r"^\s*Error in rule (?P<rule>\w+):\s*$")
+_LOG_LINE = re.compile(r"^\s*log: (?P<log>\S+)")
+_NOTHING = "Nothing to be done"
+
+
+@dataclass
+class BuildOutcome:
+    """What one Snakemake run did, read from its output."""
+
+    returncode: int
+    finished: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    failed_logs: dict[str, str] = field(default_factory=dict)
+    up_to_date: bool = False
+    tail: list[str] = field(default_factory=list)
+
+
+def snakemake_command(cores: int, extra: Sequence[str]) -> list[str]:
+    """Snakemake with this interpreter (the locked environment), re-running jobs a killed run left incomplete."""
+    return [sys.executable, "-m", "snakemake", "--cores", str(cores), "--rerun-incomplete", *extra]
+
+
+def run_snakemake(command: Sequence[str], log_path: Path = BUILD_LOG, echo: bool = True) -> BuildOutcome:
+    """Run Snakemake, keeping its whole output in ``log_path`` and printing one line per stage started."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    outcome = BuildOutcome(returncode=0)
+    current_failed: str | None = None
+    with log_path.open("w", encoding="utf-8") as log, subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace"
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.write(line)
+            outcome.tail = [*outcome.tail[-39:], line.rstrip("\n")]
+            if (match := _STARTED.match(line)) and match["rule"] != "all" and echo:
+                print(f"  {match['rule']} ...", flush=True)
+            elif (match := _FINISHED.search(line)) and match["rule"] != "all":
+                outcome.finished.append(match["rule"])
+            elif match := _FAILED.match(line):
+                current_failed = match["rule"]
+                outcome.failed.append(current_failed)
+            elif current_failed and (match := _LOG_LINE.match(line)):
+                outcome.failed_logs[current_failed] = match["log"]
+                current_failed = None
+            elif _NOTHING in line:
+                outcome.up_to_date = True
+        outcome.returncode = process.wait()
+    return outcome
+
+
+def stage_message(log_file: Path) -> list[str]:
+    """The stopping stage's own words: reviewflow's error line(s) from its log, else the log's last lines."""
+    try:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    ours = [line.split(": ", 1)[1] if line.startswith("INFO reviewflow: ") else line
+            for line in lines if "reviewflow " in line and (": error: " in line or "internal check failed" in line)]
+    return ours[-5:] if ours else lines[-15:]
+
+
+def waiting_for_people(root: Path = Path()) -> list[str]:
+    """'N thing(s) in FILE' for every sheet with rows still waiting for a person."""
+    waiting = []
+    for path, what, empty_column in WAITING_SHEETS:
+        try:
+            with (root / path).open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+        except FileNotFoundError:
+            continue
+        count = sum(1 for row in rows if not empty_column or not (row.get(empty_column) or "").strip())
+        if count:
+            waiting.append(f"{count} {what} in {path}")
+    return waiting
+
+
+def summary(outcome: BuildOutcome, root: Path = Path()) -> str:
+    """The one line ``make review`` ends with."""
+    waiting = waiting_for_people(root)
+    people = "waiting for people: " + "; ".join(waiting) if waiting else "nothing waits for people"
+    ran = sorted(set(outcome.finished))
+    if outcome.returncode == 0:
+        done = "everything was up to date" if outcome.up_to_date and not ran else f"{len(ran)} stage(s) run"
+        pdf = f"PDF: {PDF}" if (root / PDF).exists() else "no PDF requested"
+        return f"reviewflow build: done, {done}; {people}; {pdf}"
+    stopped = ", ".join(sorted(set(outcome.failed))) or "snakemake"
+    pdf = f"{PDF} is OUT OF DATE (from an earlier build)" if (root / PDF).exists() else "no PDF yet"
+    return (f"reviewflow build: STOPPED at {stopped} ({len(ran)} stage(s) done before it); {people}; {pdf}; "
+            f"fix the input named above and run `make review` again (full log: {BUILD_LOG})")
+
+
+def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/review.yaml")) -> int:
+    """Validate the config, run the workflow, print the stopping stage's message and the summary line."""
+    try:
+        load_config(config_path)
+    except InputError as error:
+        print(f"reviewflow build: error: {error}", file=sys.stderr)
+        print("reviewflow build: STOPPED before any stage: the config is not valid; nothing was run",
+              file=sys.stderr)
+        return 1
+    outcome = run_snakemake(snakemake_command(cores, extra))
+    if outcome.returncode != 0:
+        print(file=sys.stderr)
+        messages = [line for rule in outcome.failed for line in stage_message(Path(outcome.failed_logs.get(
+            rule, f"logs/{rule}.log")))]
+        for line in messages or outcome.tail[-15:]:
+            print(line, file=sys.stderr)
+        print(summary(outcome), file=sys.stderr)
+        return outcome.returncode
+    print(summary(outcome))
+    return 0
