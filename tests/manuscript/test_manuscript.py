@@ -343,3 +343,14 @@ def test_typst_error_points_into_review_typ(tmp_path: Path, no_quarto: None) -> 
     typ = Path(info.value.file)
     assert typ.name == "review.typ"
     assert typ.read_text(encoding="utf-8").splitlines()[info.value.line - 1] == "#no-such-function()"
+
+
+def test_a_font_typst_does_not_carry_stops_the_render(tmp_path: Path, no_quarto: None) -> None:
+    """Fonts are inputs: a main font the locked typst lacks would silently become another font, so it stops."""
+    root = _project(tmp_path / "p")
+    (root / "manuscript" / "_quarto.yml").write_text("format:\n  typst:\n    mainfont: Helvetica Neue\n")
+    with pytest.raises(InputError, match="unknown font family: helvetica neue") as info:
+        _render(root)
+    assert info.value.field == "mainfont"
+    (root / "manuscript" / "_quarto.yml").write_text("format:\n  typst:\n    mainfont: Libertinus Serif\n")
+    assert _render(root).read_bytes().startswith(b"%PDF")

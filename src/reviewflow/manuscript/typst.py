@@ -122,7 +122,13 @@ def _compile_typst(typst_source: str, root: Path, timestamp: int, typ_file: Path
                          file=typ_file, line=int(where.group(1)) + line_offset if where else None,
                          hint=hints) from None
     for warning in warnings:
-        log.warning("typst: %s", getattr(warning, "message", warning))
+        message = str(getattr(warning, "message", warning))
+        if "unknown font family" in message:
+            # Typst would quietly set the text in another font: the PDF would not be what the settings name.
+            raise InputError(f"typst: {message}", file=typ_file, field="mainfont",
+                             expected="a font built into the typst package: Libertinus Serif, New Computer Modern, "
+                             "DejaVu Sans Mono", hint="fonts are inputs; the system's fonts are never used")
+        log.warning("typst: %s", message)
     if not isinstance(pdf, bytes):
         raise InputError("typst returned no PDF", file=typ_file)
     return pdf
