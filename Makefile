@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.reviewflow-installed
 .PHONY: review test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build results/ and results/manuscript/review.pdf from the raw exports
-	$(BIN)/reviewflow build --cores $(CORES)
+	@$(BIN)/reviewflow build --cores $(CORES)
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest

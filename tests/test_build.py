@@ -142,3 +142,23 @@ def test_a_templating_config_runs_no_code_and_is_named(built_project: Path, runn
     finally:
         config.write_text(saved, encoding="utf-8")
         marker.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(("people_file", "stage", "message"), [
+    ("manuscript/index.qmd", "manuscript", "manuscript/index.qmd: manuscript source not found"),
+    ("data/extraction/studies.csv", "extraction", "data/extraction/studies.csv: extraction sheet not found"),
+])
+def test_deleting_a_required_file_stops_with_a_named_error(built_project: Path, people_file: str, stage: str,
+                                                           message: str) -> None:
+    path = built_project / people_file
+    saved = path.read_bytes()
+    path.unlink()
+    try:
+        assert f"rule {stage}:" in dry_run(built_project)
+        result = build(built_project)
+        assert result.returncode != 0 and "Nothing to be done" not in result.stdout
+        assert message in result.stderr, result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith(f"{SUMMARY}STOPPED at {stage}")
+    finally:
+        path.write_bytes(saved)
+    assert build(built_project).returncode == 0

@@ -2,8 +2,8 @@ rule manuscript:
     """Render manuscript/index.qmd to PDF: quarto when installed, otherwise pandoc 3 -> Typst."""
     input:
         code=PACKAGE_SOURCES,
-        source="manuscript/index.qmd",
-        project="manuscript/_quarto.yml",
+        source=people_file("manuscript/index.qmd"),
+        project=people_file("manuscript/_quarto.yml"),
         variables="manuscript/_variables.yml",
         bibliography="manuscript/references.bib",
         figures=rules.figures.output,
