@@ -162,3 +162,21 @@ def test_deleting_a_required_file_stops_with_a_named_error(built_project: Path, 
     finally:
         path.write_bytes(saved)
     assert build(built_project).returncode == 0
+
+
+def test_the_summary_names_what_waits_for_people_and_where(tmp_path: Path) -> None:
+    from reviewflow.build import BuildOutcome, summary
+
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/dedup_review.csv").write_text(
+        "record_id_a,record_id_b,decision,reason\na,b,,\nc,d,same,checked\n", encoding="utf-8")
+    (tmp_path / "results/awaiting_screening.csv").write_text("work_id,stage\nW1,title_abstract\nW2,title_abstract\n",
+                                                             encoding="utf-8")
+    (tmp_path / "results/awaiting_extraction.csv").write_text("work_id\n", encoding="utf-8")
+    failed = summary(BuildOutcome(returncode=1, finished=["import_records", "dedup"], failed=["screening"]),
+                     tmp_path)
+    assert failed.startswith("reviewflow build: STOPPED at screening (2 stage(s) done before it); waiting for "
+                             "people: 1 duplicate pair(s) to decide in results/dedup_review.csv; 2 work(s) to "
+                             "screen in results/awaiting_screening.csv; no PDF yet; ")
+    done = summary(BuildOutcome(returncode=0, up_to_date=True), tmp_path)
+    assert done.startswith("reviewflow build: done, everything was up to date; waiting for people: 1 duplicate")

@@ -130,6 +130,10 @@ def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/rev
         print("reviewflow build: STOPPED before any stage: the config is not valid; nothing was run",
               file=sys.stderr)
         return 1
+    if any(flag in extra for flag in ("-n", "--dry-run", "--dryrun", "--summary", "-S", "--detailed-summary",
+                                      "-D", "--list-changes", "--lc", "--dag", "--rulegraph")):
+        # Asking Snakemake what it would do: its own answer is the point, so it is shown as it is.
+        return subprocess.run(snakemake_command(cores, extra)).returncode
     outcome = run_snakemake(snakemake_command(cores, extra))
     if outcome.returncode != 0:
         print(file=sys.stderr)
