@@ -14,11 +14,12 @@ from types import ModuleType
 from reviewflow.errors import InputError
 from reviewflow.importing.formats import bibtex, delimited, endnote_xml, medline, ovid, pubmed_xml, ris, wos_tagged
 from reviewflow.importing.formats.base import ParsedRecord
-from reviewflow.importing.formats.encoding import read_text
+from reviewflow.importing.formats.encoding import decode_export, report_repairs
 
 READERS: list[ModuleType] = [pubmed_xml, endnote_xml, medline, wos_tagged, ovid, ris, bibtex, delimited]
 BY_NAME: dict[str, ModuleType] = {module.NAME: module for module in READERS}
-_ZIP = b"PK\x03\x04"
+_ARCHIVES = {b"PK\x03\x04": ("a ZIP archive or an Excel workbook", "unzip it, or save the workbook as CSV (UTF-8)"),
+             b"\x1f\x8b": ("gzip-compressed", "decompress it (gunzip) first")}
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -38,27 +39,30 @@ def detect_format(path: Path, text: str) -> str:
 
 def read_export(path: Path, fmt: str = "auto") -> tuple[str, list[ParsedRecord]]:
     """Read one export file; returns the format used and its records in file order."""
-    with path.open("rb") as handle:
-        signature = handle.read(len(_ZIP))
-    if signature == _ZIP:
-        raise InputError(
-            "file is a ZIP archive or an Excel workbook, not a text export",
-            file=path,
-            expected="the database's text export (RIS, CSV, tagged text, XML)",
-            hint="unzip it, or save the workbook as CSV (UTF-8)",
-        )
-    text = read_text(path)
+    data = path.read_bytes()
+    for signature, (what, hint) in _ARCHIVES.items():
+        if data.startswith(signature):
+            raise InputError(f"file is {what}, not a text export", file=path, line=1,
+                             expected="the database's text export (RIS, CSV, tagged text, XML)", hint=hint)
+    decoded = decode_export(path, data)
+    text = decoded.text
     if not text.strip():
-        raise InputError("export file is empty", file=path, expected="at least one record")
-    name = detect_format(path, text) if fmt == "auto" else fmt
-    if name not in BY_NAME:
-        raise InputError(f"unknown format {name!r}", file=path, expected=f"one of {', '.join(BY_NAME)}")
+        report_repairs(path, decoded.repairs, None)
+        raise InputError("export file is empty", file=path, line=1, expected="at least one record")
     # Readers build hundreds of thousands of small lists and dicts with no reference cycles; pausing the cyclic
     # garbage collector meanwhile keeps it from re-scanning them again and again (reading stays linear in time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return name, BY_NAME[name].read(path, text)
+        name = detect_format(path, text) if fmt == "auto" else fmt
+        if name not in BY_NAME:
+            raise InputError(f"unknown format {name!r}", file=path, expected=f"one of {', '.join(BY_NAME)}")
+        records = BY_NAME[name].read(path, text)
+    except InputError:
+        report_repairs(path, decoded.repairs, None)  # the repaired bytes may be what the reader stumbled on
+        raise
     finally:
         if collecting:
             gc.enable()
+    report_repairs(path, decoded.repairs, records)
+    return name, records
