@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reviewflow.errors import InputError
 from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.xml_entities import screen_entities
 from reviewflow.importing.formats.xml_root import root_matches
 from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
@@ -168,6 +169,7 @@ def _record(record: ET.Element, position: int, line: int) -> ParsedRecord:
 
 def read_endnote_xml(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every ``<record>`` of an EndNote XML export, keeping its position and starting line."""
+    text = screen_entities(path, text)
     lines = _record_lines(text)
     parser = ET.XMLPullParser(events=("start", "end"))
     records: list[ParsedRecord] = []

@@ -39,6 +39,7 @@ from Bio.Entrez.Parser import CorruptedXMLError, DataHandler, NotXMLError, Valid
 
 from reviewflow.errors import InputError
 from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.xml_entities import screen_entities
 from reviewflow.importing.formats.xml_root import root_matches
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
@@ -456,6 +457,7 @@ def _book_article(article: Any, path: Path, position: int, line: int) -> ParsedR
 
 def read_pubmed_xml(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every ``PubmedArticle`` / ``PubmedBookArticle`` of a PubMed XML export, in document order."""
+    text = screen_entities(path, text)
     prolog, body, validate = _prepare(text, path)
     _check_well_formed(path, prolog, body)
     content_start, content_end, openings = _structure(path, body)
