@@ -145,8 +145,23 @@ def _read_files(
             entry["record_id"] = record_id
     frame = frame.astype({c: "str" for c in RECORD_COLUMNS if c not in ("source_position", "source_line")})
     frame = frame.astype({"source_position": "int64", "source_line": "int64"})
-    frame = validate(frame, "records", file=Path("results/records.csv"), key_column="record_id")
+    try:
+        frame = validate(frame, "records", file=Path("results/records.csv"), key_column="record_id")
+    except InputError as exc:
+        raise _in_export(exc, frame) from None
     return frame, files_report
+
+
+def _in_export(error: InputError, frame: pd.DataFrame) -> InputError:
+    """A records-table validation error restated at the export file and line the record came from: the table is
+    not written yet, and the export is what the user can fix."""
+    if error.line is None or not 0 <= error.line - 2 < len(frame):
+        return error
+    row = frame.iloc[error.line - 2]
+    field = "accession (it becomes the record id)" if error.field == "record_id" else error.field
+    return InputError(f"{error.message}, in the record read from here", file=row["source_file"],
+                      line=int(row["source_line"]), record=str(row["source_position"]), field=field,
+                      expected=error.expected, hint=error.hint)
 
 
 def import_files(paths: list[Path], database: str = "import") -> tuple[pd.DataFrame, dict[str, Any]]:

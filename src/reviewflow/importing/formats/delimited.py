@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlparse
 
 from reviewflow.errors import InputError
 from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.delimited_joins import HeaderRepeats, warn_if_cut
 from reviewflow.importing.formats.delimited_profiles import TITLE_NAMES, Profile, profile_for
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
@@ -143,6 +144,7 @@ def _parse_rows(path: Path, text: str, header: _Header, profile: Profile) -> lis
         quoting=csv.QUOTE_MINIMAL if profile.quoting else csv.QUOTE_NONE,
     )
     rows: list[tuple[int, list[str]]] = []
+    repeats = HeaderRepeats(path, text, header.offset, header.delimiter, header.names)
     consumed = 0
     try:
         for cells in reader:
@@ -161,6 +163,9 @@ def _parse_rows(path: Path, text: str, header: _Header, profile: Profile) -> lis
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) == 1 and cells[0].strip().lower() in profile.separators:
+                continue
+            if repeats.is_repeat(start, cells):
+                repeats.warn(start, repeats.drop_preamble(rows))
                 continue
             rows.append((start, cells))
     except csv.Error as exc:
@@ -543,7 +548,9 @@ def read_delimited(path: Path, text: str) -> list[ParsedRecord]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rows = _fit_rows(path, text, header, profile, _parse_rows(path, text, header, profile))
+        parsed = _parse_rows(path, text, header, profile)
+        warn_if_cut(path, text, parsed)
+        rows = _fit_rows(path, text, header, profile, parsed)
         table = _Table(header.names[: _named_width(header.names)], profile)
         return [_record(position, line, cells, extra, table, profile)
                 for position, (line, cells, extra) in enumerate(rows, start=1)]
