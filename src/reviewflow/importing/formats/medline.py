@@ -7,6 +7,7 @@ the audit trail) and a malformed line is reported where it is, instead of being 
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +16,16 @@ from Bio import Medline
 
 from reviewflow.errors import InputError
 from reviewflow.importing.formats.base import ParsedRecord
+from reviewflow.importing.formats.cut_records import expected_tail, warn_if_cut
 from reviewflow.normalize import extract_year, normalise_doi, normalise_pages
 
 NAME = "medline"
 DESCRIPTION = "PubMed MEDLINE tagged text"
 
+log = logging.getLogger(__name__)
+
 _DOI_IN_ID = re.compile(r"^(\S+)\s*\[doi\]\s*$")
+_GLUED_PMID = re.compile(r"^(.*\S)(PMID- ?\d+)\s*$")
 
 
 def looks_like_medline(text: str) -> bool:
@@ -29,28 +34,56 @@ def looks_like_medline(text: str) -> bool:
     return bool(re.match(r"^PMID- ?\d", first))
 
 
-def _checked_lines(text: str, path: Path, starts: list[int]) -> Iterator[str]:
+def _checked_lines(text: str, path: Path, starts: list[int], tails: list[list[str]]) -> Iterator[str]:
     """Lines for Bio.Medline, checked on the way through (in the same pass): each is a tag line (``TAG - ``
     with the tag padded to four characters), a six-space continuation, or blank. Appends to ``starts`` the line
-    number where each record begins, for error messages and the audit trail."""
+    number where each record begins and to ``tails`` the tags of its last two fields.
+
+    A ``PMID-`` line always opens a record, even without the blank line before it; one joined to the end of the
+    line before (two exports joined without a line break) is split off with a warning.
+    """
     previous_blank = True
     for number, line in enumerate(io.StringIO(text), start=1):
-        if line.isspace() or not line:
-            previous_blank = True
-            yield "\n"
-            continue
-        if line[4:6] == "- " and line[0] != " ":
-            if previous_blank:
-                starts.append(number)
-        elif not (line.startswith("      ") and not previous_blank):
-            raise InputError(
-                f"unreadable MEDLINE line {line[:40]!r}",
-                file=path,
-                line=number,
-                expected="a tag line like 'TI  - ...' or a continuation line indented by six spaces",
-            )
-        previous_blank = False
-        yield line if line.endswith("\n") else line + "\n"
+        glued = _GLUED_PMID.match(line) if "PMID-" in line[1:] else None
+        if glued:
+            log.warning("%s:%d: '%s' is joined to the end of this line (two exports joined without a line "
+                        "break?): read as the start of a new record", path, number, glued.group(2))
+        for piece in (glued.group(1), glued.group(2)) if glued else (line,):
+            if piece.isspace() or not piece:
+                previous_blank = True
+                yield "\n"
+                continue
+            if piece[4:6] == "- " and piece[0] != " ":
+                tag = piece[:4].rstrip()
+                if tag == "PMID" and not previous_blank:
+                    yield "\n"
+                    previous_blank = True
+                if previous_blank:
+                    starts.append(number)
+                    tails.append([])
+                tails[-1] = [*tails[-1][-1:], tag]
+            elif not (piece.startswith("      ") and not previous_blank):
+                raise InputError(
+                    f"unreadable MEDLINE line {piece[:40]!r}",
+                    file=path,
+                    line=number,
+                    expected="a tag line like 'TI  - ...' or a continuation line indented by six spaces",
+                )
+            previous_blank = False
+            yield piece if piece.endswith("\n") else piece + "\n"
+
+
+def _check_last_record(path: Path, text: str, records: list[ParsedRecord], tails: list[list[str]]) -> None:
+    """Warn when the last record looks cut short (see ``cut_records``); PubMed ends every journal record with
+    ``SO`` (Bookshelf records are the exception, and are left out of the comparison)."""
+    books = [any("book" in t.lower() for t in r.publication_types) for r in records]
+    if books[-1]:
+        return
+    others = [tail for tail, book in zip(tails[:-1], books, strict=False) if not book]
+    last = records[-1]
+    warn_if_cut(path, text, last.line, f"record {last.position}, PMID {last.pmid}", tails[-1], last.raw,
+                expected_tail(others, "SO"), "which ends every other record" if others else
+                "which PubMed writes last in every record")
 
 
 def _first(record: dict, tag: str) -> str:
@@ -77,8 +110,9 @@ def _doi(record: dict) -> str:
 def read_medline(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of a MEDLINE file; each must start with ``PMID-`` as PubMed writes them."""
     starts: list[int] = []
+    tails: list[list[str]] = []
     records: list[ParsedRecord] = []
-    for position, parsed in enumerate(Medline.parse(_checked_lines(text, path, starts)), start=1):
+    for position, parsed in enumerate(Medline.parse(_checked_lines(text, path, starts, tails)), start=1):
         line = starts[position - 1]
         if "PMID" not in parsed:
             raise InputError(
@@ -119,7 +153,9 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
         )
     if len(records) != len(starts):
         raise InputError(f"Bio.Medline read {len(records)} records but the file has {len(starts)} blocks",
-                         file=path, expected="records separated by one blank line")
+                         file=path, line=1, expected="records separated by one blank line")
+    if records:
+        _check_last_record(path, text, records, tails)
     return records
 
 

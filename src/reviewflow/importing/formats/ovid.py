@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 from reviewflow.errors import InputError
 from reviewflow.importing.formats.base import ParsedRecord
 from reviewflow.importing.formats.base import first_value as _first
+from reviewflow.importing.formats.cut_records import expected_tail, warn_if_cut
 from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 NAME = "ovid"
@@ -442,11 +443,25 @@ def read_ovid(path: Path, text: str) -> list[ParsedRecord]:
                 line=number,
                 expected="a tag line like 'TI  - Title' or a field name like 'Title' on its own line",
             )
+        if position == len(blocks) and not ris:  # RIS-layout records end with ER, so a cut one is refused
+            tails = [_last_fields(b) for b in blocks]
+            warn_if_cut(path, text, block.line, f"record {position}, number {block.number}", tails[-1], raw,
+                        expected_tail(tails[:-1]), any_field=True)
         raw = {"record number": [block.number], **({"record label": [block.label]} if block.label else {}), **raw}
         record = _to_record(position, block.line, coded, ris)
         record.raw = raw
         records.append(record)
     return records
+
+
+def _last_fields(block: _Block) -> list[str]:
+    """The tags (or long-form field names) of the record's last two fields."""
+    first = next((body for _, body in block.body if body.strip()), "")
+    if _TAG.match(first):
+        names = [match.group(1) for _, line in block.body if (match := _TAG.match(line))]
+    else:
+        names = [line.strip().rstrip(":") for _, line in block.body if line.strip() and not line[0].isspace()]
+    return names[-2:]
 
 
 def sniff(text: str) -> bool:
