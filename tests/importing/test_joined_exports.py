@@ -105,3 +105,21 @@ def test_ovid_cut_inside_its_last_record_is_warned_about(tmp_path: Path, caplog:
     _, records = read_export(write(tmp_path, "cut.txt", text))
     assert len(records) == 3
     assert "cut.txt:15: the last record (record 3, number 3)" in caplog.text and reason in caplog.text
+
+
+def test_ovid_joined_without_a_line_break_keeps_both_exports(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = OVID.rstrip("\n")
+    _, records = read_export(write(tmp_path, "joined.txt", text + text))
+    assert [r.title for r in records] == ["Title 1", "Title 2", "Title 3"] * 2
+    assert [r.volume for r in records] == ["1", "2", "3"] * 2
+    assert "joined.txt:20: record number '<1>' is joined to the end of this line" in caplog.text
+
+
+def test_ovid_ris_layout_cut_inside_its_link_lines_is_warned_about(tmp_path: Path,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    text = "".join(f"{n}.\nTY  - JOUR\nTI  - Title {n}\nER  -\n\nLink to the Ovid Full Text or citation: "
+                   f"http://ovid/{n}\n\n" for n in (1, 2, 3))
+    _, records = read_export(write(tmp_path, "ris.txt", text[:-6]))
+    assert len(records) == 3 and records[2].url == "http://ov"
+    assert "ris.txt:15: the last record (record 3, number 3) may be cut short: the file ends inside its 'Link'" \
+        in caplog.text

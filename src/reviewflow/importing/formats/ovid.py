@@ -20,6 +20,7 @@ OpenURL link resolver address Ovid adds (``XL``/``Link to ...``), else from the 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,10 @@ from reviewflow.normalize import extract_year, find_issns, normalise_doi, normal
 NAME = "ovid"
 DESCRIPTION = "Ovid tagged export (numbered records <1> / 1.: Embase, MEDLINE, PsycINFO via Ovid)"
 
-_NUMBER_ANGLE = re.compile(r"^<\s*(\d+)\s*\.?\s*>\s*(.*?)\s*$")
+log = logging.getLogger(__name__)
+
+_NUMBER_ANGLE = re.compile(r"^\s*<\s*(\d+)\s*\.?\s*>\s*(.*?)\s*$")
+_GLUED_NUMBER = re.compile(r"^(.*\S)(<\s*\d+\s*\.?\s*>)\s*$")
 _NUMBER_DOT = re.compile(r"^(\d+)\.(?:\s+(.*?))?\s*$")
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,4}) {1,2}- ?(.*)$")
 _URL = re.compile(r"https?://\S+?(?=Link to |\s|$)")
@@ -168,6 +172,12 @@ def _blocks(path: Path, text: str) -> list[_Block]:
     lines = _strip_uniform_indent(text.lstrip("\ufeff").split("\n"))
     blocks: list[_Block] = []
     for index, line in enumerate(lines):
+        glued = _GLUED_NUMBER.match(line) if blocks and line.endswith(">") else None
+        if glued and not _NUMBER_ANGLE.match(line) and _fields_follow(lines, index):
+            log.warning("%s:%d: record number '%s' is joined to the end of this line (two exports joined without a "
+                        "line break?): read as the start of a new record", path, index + 1, glued.group(2))
+            blocks[-1].body.append((index + 1, glued.group(1)))
+            lines[index] = glued.group(2)
         number = _record_number(lines, index) if line.strip() else None
         if number is not None:
             blocks.append(_Block(line=index + 1, number=number[0], label=number[1]))
@@ -443,10 +453,11 @@ def read_ovid(path: Path, text: str) -> list[ParsedRecord]:
                 line=number,
                 expected="a tag line like 'TI  - Title' or a field name like 'Title' on its own line",
             )
-        if position == len(blocks) and not ris:  # RIS-layout records end with ER, so a cut one is refused
+        if position == len(blocks):
             tails = [_last_fields(b) for b in blocks]
-            warn_if_cut(path, text, block.line, f"record {position}, number {block.number}", tails[-1], raw,
-                        expected_tail(tails[:-1]), any_field=True)
+            warn_if_cut(path, text, block.line, f"record {position}, number {block.number}", tails[-1],
+                        [*raw, "Link"] if ris else raw, expected_tail(tails[:-1]), any_field=True,
+                        blank_line_after=not ris)  # an RIS-layout record ends with ER, then Ovid's link lines
         raw = {"record number": [block.number], **({"record label": [block.label]} if block.label else {}), **raw}
         record = _to_record(position, block.line, coded, ris)
         record.raw = raw
@@ -455,10 +466,12 @@ def read_ovid(path: Path, text: str) -> list[ParsedRecord]:
 
 
 def _last_fields(block: _Block) -> list[str]:
-    """The tags (or long-form field names) of the record's last two fields."""
+    """The tags (or long-form field names) of the record's last two fields; Ovid's ``Link to ...`` lines after an
+    RIS-layout record count as a field ``Link``."""
     first = next((body for _, body in block.body if body.strip()), "")
     if _TAG.match(first):
-        names = [match.group(1) for _, line in block.body if (match := _TAG.match(line))]
+        names = [match.group(1) if (match := _TAG.match(line)) else "Link" for _, line in block.body
+                 if _TAG.match(line) or line.startswith("Link to ")]
     else:
         names = [line.strip().rstrip(":") for _, line in block.body if line.strip() and not line[0].isspace()]
     return names[-2:]
