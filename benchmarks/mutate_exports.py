@@ -7,6 +7,7 @@ concatenation, binary data, NUL and invalid bytes, XML entity attacks); every ca
 
     python benchmarks/mutate_exports.py                 # the full sweep (~800 cases)
     python benchmarks/mutate_exports.py --seed 7 --list  # another seed, and every failing case listed
+    python benchmarks/mutate_exports.py --all           # every text export under fixtures/ (cut to 15 records)
 
 Columns: clear errors (an InputError naming the export and a line or record), correct imports (the records the
 mutation implies, text intact, repairs warned about), warnings (imports that logged one), then the failures:
@@ -57,13 +58,19 @@ EXPORTS: list[tuple[str, int | None]] = [
 COLUMNS = ("cases", "clear errors", "correct imports", "warnings", *PROBLEMS)
 
 
-def sweep(seed: int, listing: bool) -> Counter[str]:
+def every_export() -> list[tuple[str, int | None]]:
+    """Every text export under the fixtures (not workbooks, not READMEs), each cut to its first 15 records."""
+    paths = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix != ".xlsx" and p.name != "README.md")
+    return [(p.relative_to(FIXTURES).as_posix(), 15) for p in paths]
+
+
+def sweep(exports: list[tuple[str, int | None]], seed: int, listing: bool) -> Counter[str]:
     """Run every case of every export; returns the table's counts (per-file rows go to stderr)."""
     totals: Counter[str] = Counter()
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        for number, (relative, keep) in enumerate(EXPORTS):
+        for number, (relative, keep) in enumerate(exports):
             source = FIXTURES / relative
             if not source.exists():
                 print(f"skipped (not found): {source}", file=sys.stderr)
@@ -96,16 +103,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--list", action="store_true", help="list every failing case on stderr")
+    parser.add_argument("--all", action="store_true", help="every export under the fixtures, not the chosen 20")
     args = parser.parse_args()
     if not FIXTURES.exists():
         print(f"no fixtures at {FIXTURES} (../shared sits beside the checkout)", file=sys.stderr)
         return
     started = time.perf_counter()
-    totals = sweep(args.seed, args.list)
+    exports = every_export() if args.all else EXPORTS
+    totals = sweep(exports, args.seed, args.list)
     print("| " + " | ".join(COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
     print("| " + " | ".join(str(totals[c]) for c in COLUMNS) + " |")
-    print(f"\nseed {args.seed}, {len(EXPORTS)} exports, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(f"\nseed {args.seed}, {len(exports)} exports, {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":
