@@ -46,6 +46,7 @@ def read_export(path: Path, fmt: str = "auto") -> tuple[str, list[ParsedRecord]]
                              expected="the database's text export (RIS, CSV, tagged text, XML)", hint=hint)
     decoded = decode_export(path, data)
     text = decoded.text
+    del data  # the bytes are not needed while the reader runs (a large export is hundreds of MB)
     if not text.strip():
         report_repairs(path, decoded.repairs, None)
         raise InputError("export file is empty", file=path, line=1, expected="at least one record")

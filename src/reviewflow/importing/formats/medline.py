@@ -34,51 +34,77 @@ def looks_like_medline(text: str) -> bool:
     return bool(re.match(r"^PMID- ?\d", first))
 
 
-def _checked_lines(text: str, path: Path, starts: list[int], tails: list[list[str]]) -> Iterator[str]:
-    """Lines for Bio.Medline, checked on the way through (in the same pass): each is a tag line (``TAG - ``
-    with the tag padded to four characters), a six-space continuation, or blank. Appends to ``starts`` the line
-    number where each record begins and to ``tails`` the tags of its last two fields.
-
-    A ``PMID-`` line always opens a record, even without the blank line before it; one joined to the end of the
-    line before (two exports joined without a line break) is split off with a warning.
-    """
-    previous_blank = True
-    for number, line in enumerate(io.StringIO(text), start=1):
-        glued = _GLUED_PMID.match(line) if "PMID-" in line[1:] else None
+def _unglued(lines: Iterator[tuple[int, str]], path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered lines with a ``PMID-`` joined to the end of a line (two exports joined without a line break)
+    split off as a line of its own, with a warning."""
+    for number, line in lines:
+        glued = _GLUED_PMID.match(line) if "PMID-" in line and not line.startswith("PMID-") else None
         if glued:
             log.warning("%s:%d: '%s' is joined to the end of this line (two exports joined without a line "
                         "break?): read as the start of a new record", path, number, glued.group(2))
-        for piece in (glued.group(1), glued.group(2)) if glued else (line,):
-            if piece.isspace() or not piece:
-                previous_blank = True
+            yield number, glued.group(1) + "\n"
+            yield number, glued.group(2) + "\n"
+        else:
+            yield number, line
+
+
+def _checked_lines(text: str, path: Path, starts: list[int]) -> Iterator[str]:
+    """Lines for Bio.Medline, checked on the way through (in the same pass): each is a tag line (``TAG - ``
+    with the tag padded to four characters), a six-space continuation, or blank. Appends to ``starts`` the line
+    number where each record begins.
+
+    A ``PMID-`` line always opens a record, even without the blank line before it; one joined to the end of the
+    line before is split off (``_unglued``). Both checks cost time on every line, so they only run when some
+    ``PMID-`` in the file does not follow a blank line.
+    """
+    lines: Iterator[tuple[int, str]] = enumerate(io.StringIO(text), start=1)
+    careful = text.count("PMID-") != text.count("\n\nPMID-") + text.startswith("PMID-")
+    if careful:
+        lines = _unglued(lines, path)
+    previous_blank = True
+    for number, line in lines:
+        if line.isspace() or not line:
+            previous_blank = True
+            yield "\n"
+            continue
+        if line[4:6] == "- " and line[0] != " ":
+            if careful and not previous_blank and line.startswith("PMID-"):
                 yield "\n"
-                continue
-            if piece[4:6] == "- " and piece[0] != " ":
-                tag = piece[:4].rstrip()
-                if tag == "PMID" and not previous_blank:
-                    yield "\n"
-                    previous_blank = True
-                if previous_blank:
-                    starts.append(number)
-                    tails.append([])
-                tails[-1] = [*tails[-1][-1:], tag]
-            elif not (piece.startswith("      ") and not previous_blank):
-                raise InputError(
-                    f"unreadable MEDLINE line {piece[:40]!r}",
-                    file=path,
-                    line=number,
-                    expected="a tag line like 'TI  - ...' or a continuation line indented by six spaces",
-                )
-            previous_blank = False
-            yield piece if piece.endswith("\n") else piece + "\n"
+                previous_blank = True
+            if previous_blank:
+                starts.append(number)
+        elif not (line.startswith("      ") and not previous_blank):
+            raise InputError(
+                f"unreadable MEDLINE line {line[:40]!r}",
+                file=path,
+                line=number,
+                expected="a tag line like 'TI  - ...' or a continuation line indented by six spaces",
+            )
+        previous_blank = False
+        yield line if line.endswith("\n") else line + "\n"
 
 
-def _check_last_record(path: Path, text: str, records: list[ParsedRecord], tails: list[list[str]]) -> None:
-    """Warn when the last record looks cut short (see ``cut_records``); PubMed ends every journal record with
-    ``SO`` (Bookshelf records are the exception, and are left out of the comparison)."""
-    books = [any("book" in t.lower() for t in r.publication_types) for r in records]
+def _last_fields(text: str, count: int) -> list[list[str]]:
+    """The tags of the last two fields of each of the last ``count`` records, found from the end of the text
+    (a ``PMID-`` line opens every record), so the check costs nothing per line of a large file."""
+    blocks: list[str] = []
+    end = len(text)
+    while len(blocks) < count and end > 0:
+        start = text.rfind("\nPMID-", 0, end) + 1
+        blocks.append(text[start:end])
+        end = start - 1
+    return [[line[:4].rstrip() for line in block.split("\n") if line[4:6] == "- " and line[:1] != " "][-2:]
+            for block in reversed(blocks)]
+
+
+def _check_last_record(path: Path, text: str, records: list[ParsedRecord]) -> None:
+    """Warn when the last record looks cut short (see ``cut_records``), against up to 49 records before it;
+    PubMed ends every journal record with ``SO`` (Bookshelf records are the exception, and are left out)."""
+    recent = records[-50:]
+    books = [any("book" in t.lower() for t in r.publication_types) for r in recent]
     if books[-1]:
         return
+    tails = _last_fields(text, len(recent))
     others = [tail for tail, book in zip(tails[:-1], books, strict=False) if not book]
     last = records[-1]
     warn_if_cut(path, text, last.line, f"record {last.position}, PMID {last.pmid}", tails[-1], last.raw,
@@ -110,9 +136,8 @@ def _doi(record: dict) -> str:
 def read_medline(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of a MEDLINE file; each must start with ``PMID-`` as PubMed writes them."""
     starts: list[int] = []
-    tails: list[list[str]] = []
     records: list[ParsedRecord] = []
-    for position, parsed in enumerate(Medline.parse(_checked_lines(text, path, starts, tails)), start=1):
+    for position, parsed in enumerate(Medline.parse(_checked_lines(text, path, starts)), start=1):
         line = starts[position - 1]
         if "PMID" not in parsed:
             raise InputError(
@@ -155,7 +180,7 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
         raise InputError(f"Bio.Medline read {len(records)} records but the file has {len(starts)} blocks",
                          file=path, line=1, expected="records separated by one blank line")
     if records:
-        _check_last_record(path, text, records, tails)
+        _check_last_record(path, text, records)
     return records
 
 
