@@ -86,11 +86,12 @@ def _has_controls(data: bytes, encoding: str, text: str) -> bool:
 
 
 def _describe(piece: str, encoding: str) -> str:
+    """What a repair did, for the warning: 'invalid UTF-8 byte replaced by U+FFFD', 'control character NUL removed'."""
     marks = piece.count(_MARK)
     if marks:
-        unit = "bytes" if encoding in ("utf-8", "cp1252") else "code units"
-        return f"{marks} invalid {encoding.upper()} {unit} replaced by U+FFFD" if marks > 1 else \
-            f"invalid {encoding.upper()} {unit[:-1]} replaced by U+FFFD"
+        unit = "byte" if encoding in ("utf-8", "cp1252") else "code unit"
+        what = f"{marks} invalid {encoding.upper()} {unit}s" if marks > 1 else f"invalid {encoding.upper()} {unit}"
+        return f"{what} replaced by U+FFFD"
     names = ", ".join(sorted({"NUL" if ch == "\x00" else f"U+{ord(ch):04X}" for ch in piece}))
     return f"control character {names} removed"
 
