@@ -123,3 +123,10 @@ def test_ovid_ris_layout_cut_inside_its_link_lines_is_warned_about(tmp_path: Pat
     assert len(records) == 3 and records[2].url == "http://ov"
     assert "ris.txt:15: the last record (record 3, number 3) may be cut short: the file ends inside its 'Link'" \
         in caplog.text
+
+
+def test_ovid_ris_layout_without_link_lines_is_not_taken_for_cut(tmp_path: Path,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    text = "".join(f"{n}.\nTY  - JOUR\nTI  - Title {n}\nUR  - http://x/{n}\nER  -\n\n" for n in (1, 2, 3))
+    assert len(read_export(write(tmp_path, "plain.txt", text))[1]) == 3
+    assert "cut short" not in caplog.text

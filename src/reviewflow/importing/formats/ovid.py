@@ -453,11 +453,11 @@ def read_ovid(path: Path, text: str) -> list[ParsedRecord]:
                 line=number,
                 expected="a tag line like 'TI  - Title' or a field name like 'Title' on its own line",
             )
-        if position == len(blocks):
-            tails = [_last_fields(b) for b in blocks]
+        if position == len(blocks):  # against up to 49 records before it; an RIS-layout record's ER is not in raw
+            tails = [_last_fields(b) for b in blocks[-50:]]
             warn_if_cut(path, text, block.line, f"record {position}, number {block.number}", tails[-1],
-                        [*raw, "Link"] if ris else raw, expected_tail(tails[:-1]), any_field=True,
-                        blank_line_after=not ris)  # an RIS-layout record ends with ER, then Ovid's link lines
+                        [*raw, "ER"] if ris else raw, expected_tail(tails[:-1]), any_field=True,
+                        blank_line_after=not ris)
         raw = {"record number": [block.number], **({"record label": [block.label]} if block.label else {}), **raw}
         record = _to_record(position, block.line, coded, ris)
         record.raw = raw
