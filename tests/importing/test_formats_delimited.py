@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reviewflow.errors import InputError
-from reviewflow.importing.formats import delimited
+from reviewflow.importing.formats import delimited, delimited_header
 from reviewflow.importing.formats.detect import read_export
 from tests.conftest import MEDLINE_TEXT, RIS_TEXT, shared_fixture
 
@@ -67,7 +67,7 @@ def test_real_export_record_count(relative: str, delimiter: str, preamble: int, 
     path = shared_fixture(relative)
     fmt, records = read_export(path)
     assert fmt == "delimited"
-    assert delimited.header_profile(path.read_bytes().decode("utf-8-sig")) == profile
+    assert delimited_header.header_profile(path.read_bytes().decode("utf-8-sig")) == profile
     assert len(records) == expected > 0
     assert [r.position for r in records] == list(range(1, expected + 1))
     assert all(r.title for r in records)

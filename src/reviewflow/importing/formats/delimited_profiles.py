@@ -2,9 +2,9 @@
 
 A profile is recognised from the header row (every column of one of its ``signatures`` present, compared
 case-insensitively) and says which columns feed which ``ParsedRecord`` field (plus ``page_start`` / ``page_end``,
-and ``source`` / ``citation`` / ``openurl``: cells that ``delimited._special_cases`` parses for missing fields).
+and ``source`` / ``citation`` / ``openurl``: cells that ``delimited_fields._special_cases`` parses for missing fields).
 Column lists are in priority order: the first non-empty cell wins, except for keywords, which are collected from
-every listed column. Authors and keywords columns carry the way their cell is split (see ``delimited._split``):
+every listed column. Authors and keywords columns carry the way their cell is split (see ``delimited_values.split``):
 
 ``semicolon``   ``A; B; C`` (Scopus full names drop their ``(id)`` in ``scopus_full``)
 ``scopus``      ``;`` in current Scopus exports, ``, `` between ``Surname I.`` names in older ones
