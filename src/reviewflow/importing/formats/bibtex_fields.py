@@ -17,7 +17,6 @@ from reviewflow.importing.formats.latex import latex_to_text, verbatim
 from reviewflow.normalize import extract_year, find_issns, normalise_doi, normalise_pages
 
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
 _PMCID_NOTE = re.compile(r"\b(PMC\d+)\b")
 

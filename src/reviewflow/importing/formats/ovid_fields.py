@@ -30,7 +30,6 @@ _SO_EMBASE = re.compile(
     r"^(?P<journal>.+?)\.?\s+(?P<volume>[\w.-]+)\s+(?:\((?P<issue>[^)]*)\)\s+)?"
     r"\((?:pp\s*)?(?P<pages>[^)]*)\),\s*(?P<year>\d{4})"
 )
-_TEXT_TAGS = ("TI", "T1", "AB", "N2", "SO")  # fields whose several values are one text (abstract paragraphs)
 
 
 def _text(raw: dict[str, list[str]], *tags: str) -> str:
