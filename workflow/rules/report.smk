@@ -1,5 +1,8 @@
-FIGURES = ["prisma_flow", "design_breakdown", "reproduction"]
-TABLES = ["included_studies", "designs", "exclusions", "trials"]
+from reviewflow.report.figures.make import figure_names
+from reviewflow.report.tables import TABLES
+
+# The package says which figures this review has (no published reference: no comparison figure).
+FIGURES = figure_names(config)
 
 
 rule figures:

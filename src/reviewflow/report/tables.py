@@ -59,16 +59,26 @@ def included_studies_table(studies: pd.DataFrame, keys: dict[str, str], config: 
     )
 
 
+TABLES = ("included_studies", "designs", "exclusions", "trials")
+"""The tables every review gets (the workflow declares exactly these as outputs)."""
+
+
 def design_table(studies: pd.DataFrame, config: dict[str, Any]) -> str:
-    """Included studies per design group, ours beside the published review's counts."""
-    reference = config.get("published_reference") or {"design_groups": {}}
+    """Included studies per design group; beside the published review's counts when the config names one."""
+    reference = config.get("published_reference")
     total = len(studies)
     rows = []
     for code, label, count in design_group_counts(studies["design"].tolist(), config):
-        share = percent(count, total)
-        published = reference["design_groups"].get(code)
-        rows.append([cell(label), str(count), share, "NR" if published is None else str(published)])
-    rows.append(["Total", str(total), percent(total, total), str(reference.get("included", "NR"))])
+        row = [cell(label), str(count), percent(count, total)]
+        if reference:
+            published = reference["design_groups"].get(code)
+            row.append("NR" if published is None else str(published))
+        rows.append(row)
+    total_row = ["Total", str(total), percent(total, total)]
+    if not reference:
+        return pipe_table(["Design", "Studies (n)", "Studies (%)"], rows + [total_row],
+                          "Included studies by design.", "tbl-designs", align=["l", "r", "r"])
+    rows.append([*total_row, str(reference.get("included", "NR"))])
     return pipe_table(["Design", "This review (n)", "This review (%)", "Published review (n)"], rows,
                       "Included studies by design: this reconstruction and the published review.",
                       "tbl-designs", align=["l", "r", "r", "r"])
