@@ -36,7 +36,8 @@ def test_an_export_cut_short_stops_the_import(mini_project: Path) -> None:
     with pytest.raises(InputError) as caught:
         import_exports(config, mini_project)
     message = str(caught.value)
-    assert "Scopus reported 2000 hits but its export files hold 3 records (data/raw/scopus/scopus.ris: 3)" in message
+    assert ("Scopus reported 2000 hits on 2024-05-01 but the export files of that search hold 3 records "
+            "(data/raw/scopus/scopus.ris: 3)") in message
     assert "searches.scopus.hits_reported" in message and "download limit" in message
 
 
@@ -53,3 +54,56 @@ def test_an_incomplete_entry_names_the_missing_field(mini_project: Path) -> None
     (mini_project / "data/search_log.yaml").write_text(yaml.safe_dump(log))
     with pytest.raises(InputError, match=r"'query' is a required property; field 'searches.scopus'"):
         import_exports(config, mini_project)
+
+
+def write_update(project: Path, update: dict | None = None, first: dict | None = None) -> dict:
+    """Scopus searched twice: the first search (scopus.ris, 3 records) and an update a year later (1 record)."""
+    from tests.conftest import RIS_TEXT
+
+    one_record = RIS_TEXT.split("ER  - \n")[0] + "ER  - \n"
+    (project / "data/raw/scopus/scopus-update-2025.ris").write_text(one_record, encoding="utf-8")
+    config = write_log(project, {"pubmed": 4, "scopus": 3})
+    log = yaml.safe_load((project / "data/search_log.yaml").read_text())
+    base = log["searches"]["scopus"]
+    log["searches"]["scopus"] = [
+        base | {"export_files": ["data/raw/scopus/scopus.ris"]} | (first or {}),
+        base | {"date_searched": "2025-05-01", "hits_reported": 1,
+                "export_files": ["data/raw/scopus/scopus-update-2025.ris"]} | (update or {}),
+    ]
+    (project / "data/search_log.yaml").write_text(yaml.safe_dump(log), encoding="utf-8")
+    return config
+
+
+def test_a_database_searched_again_is_reconciled_per_dated_search(mini_project: Path) -> None:
+    config = write_update(mini_project)
+    _, report = import_exports(config, mini_project)
+    assert [(s["database"], s["search"], s["date_searched"], s["hits_reported"], s["records_imported"])
+            for s in report["searches"]] == [
+        ("pubmed", 1, "2024-05-01", 4, 4), ("scopus", 1, "2024-05-01", 3, 3), ("scopus", 2, "2025-05-01", 1, 1)]
+    assert report["searches"][2]["export_files"] == ["data/raw/scopus/scopus-update-2025.ris"]
+
+
+@pytest.mark.parametrize(("update", "first", "field", "words"), [
+    ({"hits_reported": 7}, None, "searches.scopus[2].hits_reported", "reported 7 hits on 2025-05-01"),
+    ({"date_searched": "2023-01-01"}, None, "searches.scopus[2].date_searched", "not in date order"),
+    ({"export_files": ["data/raw/scopus/scopus.ris"]}, None, "searches.scopus[2].export_files",
+     "listed by searches 1 and 2"),
+    ({"export_files": []}, None, "searches.scopus", "belong to no search"),
+    (None, {"hits_reported": "three"}, "searches.scopus[1].hits_reported", "is not of type 'integer'"),
+])
+def test_dated_searches_that_do_not_add_up_are_named(mini_project: Path, update: dict | None, first: dict | None,
+                                                     field: str, words: str) -> None:
+    config = write_update(mini_project, update, first)
+    with pytest.raises(InputError) as caught:
+        import_exports(config, mini_project)
+    assert caught.value.field == field and words in str(caught.value), str(caught.value)
+
+
+def test_several_searches_must_each_name_their_files(mini_project: Path) -> None:
+    config = write_update(mini_project)
+    log = yaml.safe_load((mini_project / "data/search_log.yaml").read_text())
+    del log["searches"]["scopus"][1]["export_files"]
+    (mini_project / "data/search_log.yaml").write_text(yaml.safe_dump(log), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_exports(config, mini_project)
+    assert caught.value.field == "searches.scopus[2].export_files"
