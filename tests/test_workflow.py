@@ -130,3 +130,30 @@ def test_import_command_reads_any_files_and_reports_each(tmp_path: Path) -> None
                                           "total: 7 records -> out.csv"]
     table = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert len(table) == 7 and table["record_id"].iloc[0] == "import:30000001"
+
+
+def test_a_review_of_one_database_builds_to_a_pdf(small_review: Path) -> None:
+    """Optional parts are optional: one database is a review too (PRISMA counts, figures and tables for it)."""
+    import yaml
+
+    config = yaml.safe_load((small_review / "config/review.yaml").read_text(encoding="utf-8"))
+    config["databases"] = {"pubmed": config["databases"]["pubmed"]}
+    (small_review / "config/review.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.rmtree(small_review / "data/raw/scopus")
+    first = snakemake(small_review)
+    assert "work(s) have no title_abstract" in first.stderr, first.stderr[-3000:]
+    for stage in ("title_abstract", "full_text"):
+        awaiting = pd.read_csv(small_review / "results/awaiting_screening.csv", dtype=str, keep_default_na=False)
+        awaiting.assign(reviewer="AB", decision="include", reason="").to_csv(
+            small_review / f"data/screening/{stage}.csv", index=False)
+        snakemake(small_review)
+    header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
+              "follow_up,pain_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n")
+    rows = [f"{w},Study {i},case_report,pain,,nerve,ultrasound,{i + 1},,3 months,NRS,7,{i},na,," for i, w in
+            enumerate(sorted(awaiting["work_id"]))]
+    (small_review / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    final = snakemake(small_review)
+    assert final.returncode == 0, final.stderr
+    prisma = json.loads((small_review / "results/prisma.json").read_text())
+    assert prisma["identification"]["total"] == 4 and prisma["included"] == len(awaiting) > 0
+    assert (small_review / "results/manuscript/review.pdf").read_bytes().startswith(b"%PDF")
