@@ -170,7 +170,7 @@ def cmd_render(args: argparse.Namespace) -> None:
     config = _config(args)
     render_pdf(
         Path(args.manuscript), Path(args.variables), Path(args.out), Path(args.bibliography),
-        number_allow=config.get("manuscript", {}).get("number_allow", []),
+        number_allow=config.get("manuscript", {}).get("number_allow", []), draft_note=args.draft_note,
     )
 
 
@@ -259,6 +259,8 @@ def _parser() -> argparse.ArgumentParser:
     stage("render", cmd_render, "Render the manuscript to PDF (quarto if installed, else pandoc + typst).",
           ("--manuscript", "manuscript folder"), ("--variables", "_variables.yml"),
           ("--bibliography", "BibTeX file"), ("--out", "output PDF"))
+    sub.choices["render"].add_argument(
+        "--draft-note", help="render a draft: DRAFT on every page and this note (what awaits people) in the header")
     return parser
 
 

@@ -354,3 +354,15 @@ def test_a_font_typst_does_not_carry_stops_the_render(tmp_path: Path, no_quarto:
     assert info.value.field == "mainfont"
     (root / "manuscript" / "_quarto.yml").write_text("format:\n  typst:\n    mainfont: Libertinus Serif\n")
     assert _render(root).read_bytes().startswith(b"%PDF")
+
+
+def test_a_draft_is_marked_on_every_page(tmp_path: Path, no_quarto: None) -> None:
+    root = _project(tmp_path / "p")
+    final = _render(root).read_bytes()
+    out = root / "results" / "manuscript" / "review.pdf"
+    render_pdf(root / "manuscript", root / "manuscript" / "_variables.yml", out, root / "results" / "refs.bib",
+               number_allow=ALLOW, draft_note='DRAFT: 3 works await screening ("title_abstract")')
+    typ = out.with_suffix(".typ").read_text(encoding="utf-8")
+    assert '#set page(background: align(center + horizon,' in typ and "rotate(-40deg" in typ and "[DRAFT]" in typ
+    assert 'DRAFT: 3 works await screening (\\"title_abstract\\")' in typ
+    assert out.read_bytes() != final and out.read_bytes().startswith(b"%PDF")

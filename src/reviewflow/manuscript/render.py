@@ -21,11 +21,13 @@ from reviewflow.manuscript.typst import render_with_typst
 
 
 def render_pdf(manuscript_dir: Path, variables_file: Path, out_pdf: Path, bibliography: Path | None, *,
-               number_allow: list[str], csl: Path | None = None) -> None:
+               number_allow: list[str], csl: Path | None = None, draft_note: str | None = None) -> None:
     """Render ``manuscript_dir/index.qmd`` to ``out_pdf``: with Quarto if it is on PATH, else pandoc + Typst.
 
     Both paths lint the source first. The fallback also writes the intermediate Typst file next to the PDF
-    (``review.typ``). Output depends only on the inputs (and SOURCE_DATE_EPOCH when set).
+    (``review.typ``). Output depends only on the inputs (and SOURCE_DATE_EPOCH when set). With ``draft_note``
+    every page is marked DRAFT and carries the note (what still awaits people); Quarto cannot mark pages this
+    way, so a draft is always rendered with pandoc + Typst.
     """
     manuscript_dir, out_pdf, variables_file = Path(manuscript_dir), Path(out_pdf), Path(variables_file)
     index = manuscript_dir / "index.qmd"
@@ -37,7 +39,7 @@ def render_pdf(manuscript_dir: Path, variables_file: Path, out_pdf: Path, biblio
     lint_numbers(source, index, number_allow)
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     quarto = shutil.which("quarto")
-    if quarto:
+    if quarto and draft_note is None:
         render_with_quarto(quarto, manuscript_dir, variables_file, out_pdf, bibliography, csl, source)
     else:
-        render_with_typst(manuscript_dir, variables_file, out_pdf, bibliography, csl, source)
+        render_with_typst(manuscript_dir, variables_file, out_pdf, bibliography, csl, source, draft_note)
