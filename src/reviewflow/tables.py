@@ -97,7 +97,7 @@ def validate(
         value = row.get("failure_case")
         record = None
         if key_column and line is not None and key_column in frame.columns:
-            record = str(frame.iloc[int(index)][key_column])
+            record = str(frame.loc[index, key_column])  # by label: a filtered frame keeps its file's rows
         column_schema = dataframe_schema.columns.get(column) if isinstance(column, str) else None
         described = column_schema.description if column_schema is not None else None
         raise InputError(

@@ -2,6 +2,8 @@
 
 Every included work must have exactly one row and every row must belong to an included work; values are
 checked by the pandera schema in src/reviewflow/schemas/extraction.yaml plus the design vocabulary of the config.
+The sheet may be ``results/awaiting_extraction.csv`` saved back part-done: its orientation columns (first author,
+year, title) are dropped, and a row with nothing filled in but its work id is "still awaiting", not an error.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
+from reviewflow.screening.sheets import EXTRACTION_DISPLAY, awaiting_extraction_sheet, blank_rows
 from reviewflow.tables import load_schema, read_table, validate, write_table
 
 BIBLIOGRAPHIC = ["first_author", "authors", "year", "title", "journal", "journal_abbrev", "volume", "issue",
@@ -20,11 +23,14 @@ BIBLIOGRAPHIC = ["first_author", "authors", "year", "title", "journal", "journal
 
 def _write_awaiting(missing: list[str], works: pd.DataFrame, columns: list[str], awaiting_path: Path) -> None:
     """Rows to paste into the extraction sheet: work id filled in, title and year shown for orientation."""
-    rows = works.set_index("work_id").loc[missing, ["first_author", "year", "title"]].reset_index()
-    template = pd.DataFrame({column: [""] * len(rows) for column in columns})
-    template["work_id"] = rows["work_id"].tolist()
-    template = pd.concat([template, rows[["first_author", "year", "title"]]], axis=1)
-    write_table(template, awaiting_path, sort_by=["work_id"])
+    write_table(awaiting_extraction_sheet(missing, works, columns), awaiting_path, sort_by=["work_id"])
+
+
+def _filled_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The rows someone has started to fill in, without the sheet's orientation columns; the index keeps each
+    row's place in the file, for line numbers."""
+    frame = frame.drop(columns=[c for c in EXTRACTION_DISPLAY if c not in columns and c in frame.columns])
+    return frame[~blank_rows(frame, [c for c in columns if c != "work_id"])]
 
 
 def check_extraction(
@@ -46,7 +52,7 @@ def check_extraction(
             hint=f"a template with one row per included work was written to {awaiting_path}; fill it in and "
                  f"save it as {path}",
         )
-    frame = read_table(path, required=columns)
+    frame = _filled_rows(read_table(path, required=columns), columns)
     frame = validate(frame, schema, file=path, key_column="work_id")
     designs = config["extraction"]["designs"]
     for index, row in frame.iterrows():

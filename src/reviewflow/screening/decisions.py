@@ -3,7 +3,8 @@
 Decisions are people's work and live in ``data/screening/*.csv``; this stage checks them (pandera schema plus
 the config's vocabularies), settles multiple reviewers (agreement, or a ``consensus`` row), and refuses to guess:
 a work that needs a decision and has none stops the build, with the works listed in
-``results/awaiting_screening.csv`` ready to be filled in.
+``results/awaiting_screening.csv`` ready to be filled in. That sheet is meant to be saved back into
+``data/screening/`` part-done, so a row with neither decision nor reason is "still awaiting", not an error.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
+from reviewflow.screening.sheets import awaiting_screening_sheet, blank_rows
 from reviewflow.tables import read_table, validate, write_table
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,8 @@ SCREENING_COLUMNS = [
     "full_text_reason",
     "final",
 ]
-AWAITING_COLUMNS = ["work_id", "stage", "title", "first_author", "year", "journal", "doi", "pmid",
-                    "reviewer", "decision", "reason", "note"]
+# A row whose decision and reason are both empty has not been decided yet (reviewer and note may be filled in).
+UNDECIDED_COLUMNS = ["decision", "reason"]
 CONSENSUS = "consensus"
 
 
@@ -44,7 +46,11 @@ class _Decision:
 
 
 def read_decisions(paths: list[Path], config: dict[str, Any]) -> pd.DataFrame:
-    """All decision rows, checked; adds ``file`` and ``line`` columns so later errors can point at the row."""
+    """All decision rows, checked; adds ``file`` and ``line`` columns so later errors can point at the row.
+
+    Rows not decided yet (decision and reason empty) are left out: their works stay awaiting. Columns other
+    than the decision columns (the sheet's title, abstract ...) are ignored.
+    """
     frames = []
     reasons = config["screening"]["reasons"]
     for path in sorted(paths):
@@ -54,10 +60,20 @@ def read_decisions(paths: list[Path], config: dict[str, Any]) -> pd.DataFrame:
                 frame[column] = ""
         for column in DECISION_COLUMNS:
             frame[column] = frame[column].str.strip()
+        undecided = blank_rows(frame, UNDECIDED_COLUMNS)
+        if undecided.any():
+            log.info("%s: %d row(s) not decided yet; their works still await a decision", path, undecided.sum())
+        frame = frame[~undecided]  # the index keeps each row's place in the file, for line numbers
         frame = validate(frame[DECISION_COLUMNS], "screening_decisions", file=path, key_column="work_id")
         for index, row in frame.iterrows():
             line = int(index) + 2
             allowed = config["screening"]["decisions"][row.stage]
+            if not row.decision:
+                raise InputError(
+                    f"a reason ({row.reason!r}) but no decision",
+                    file=path, line=line, record=row.work_id, field="decision",
+                    expected=f"one of {', '.join(allowed)}, or an empty reason while the work awaits a decision",
+                )
             if row.decision not in allowed:
                 raise InputError(
                     f"unknown decision {row.decision!r} at stage {row.stage}",
@@ -167,13 +183,7 @@ def resolve_screening(
                                "not_retrieved": "not_retrieved"}[second.decision]
         rows.append(status)
 
-    awaiting_frame = pd.DataFrame(
-        [{"work_id": w.work_id, "stage": stage, "title": w.title, "first_author": w.first_author,
-          "year": w.year, "journal": w.journal, "doi": w.doi, "pmid": w.pmid,
-          "reviewer": "", "decision": "", "reason": "", "note": ""} for w, stage in awaiting],
-        columns=AWAITING_COLUMNS,
-    )
-    write_table(awaiting_frame, awaiting_path, sort_by=["stage", "work_id"])
+    write_table(awaiting_screening_sheet(awaiting), awaiting_path, sort_by=["stage", "work_id"])
     if awaiting:
         stages = sorted({stage for _, stage in awaiting})
         raise InputError(
@@ -181,6 +191,7 @@ def resolve_screening(
             file=awaiting_path,
             expected="a decision for every work that reaches screening",
             hint=(f"fill in reviewer, decision and reason in {awaiting_path} and save it as a new file in "
-                  "data/screening/ (or add the rows to an existing decision file), then run the build again"),
+                  "data/screening/ (or add the rows to an existing decision file), then run the build again; "
+                  "rows left without a decision stay awaiting"),
         )
     return pd.DataFrame(rows, columns=SCREENING_COLUMNS).sort_values("work_id", kind="mergesort")
