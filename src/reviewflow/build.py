@@ -4,6 +4,10 @@ Snakemake prints hundreds of lines per run; when a stage stops on bad input, the
 field, what was expected) is buried in them. This runner validates the config first, sends Snakemake's output to
 ``logs/build.log``, prints one line per stage, and ends with the stopping stage's own message and a one-line summary:
 stages done, what waits for people and in which file, and where the PDF is (or that it is out of date).
+
+``--draft`` passes ``--config draft=true`` to Snakemake; the stages that behave differently in a draft take it as
+a ``params:`` entry, so switching between draft and final re-runs exactly them (Snakemake's params trigger), and
+the summary of a draft says DRAFT, so a draft PDF is never announced as the review.
 """
 
 from __future__ import annotations
@@ -106,23 +110,33 @@ def waiting_for_people(root: Path = Path()) -> list[str]:
     return waiting
 
 
-def summary(outcome: BuildOutcome, root: Path = Path()) -> str:
-    """The one line ``make review`` ends with."""
+def summary(outcome: BuildOutcome, root: Path = Path(), draft: bool = False) -> str:
+    """The one line ``make review`` (or ``make draft``) ends with."""
     waiting = waiting_for_people(root)
     people = "waiting for people: " + "; ".join(waiting) if waiting else "nothing waits for people"
     ran = sorted(set(outcome.finished))
     if outcome.returncode == 0:
         done = "everything was up to date" if outcome.up_to_date and not ran else f"{len(ran)} stage(s) run"
+        if draft:
+            pdf = (f"DRAFT PDF (DRAFT on every page, not the review): {PDF}" if (root / PDF).exists()
+                   else "no PDF requested")
+            return f"reviewflow build: DRAFT done, {done}; {people}; {pdf}; `make review` builds the final review"
         pdf = f"PDF: {PDF}" if (root / PDF).exists() else "no PDF requested"
         return f"reviewflow build: done, {done}; {people}; {pdf}"
     stopped = ", ".join(sorted(set(outcome.failed))) or "snakemake"
     pdf = f"{PDF} is OUT OF DATE (from an earlier build)" if (root / PDF).exists() else "no PDF yet"
-    return (f"reviewflow build: STOPPED at {stopped} ({len(ran)} stage(s) done before it); {people}; {pdf}; "
-            f"fix the input named above and run `make review` again (full log: {BUILD_LOG})")
+    kind = "DRAFT " if draft else ""
+    again = "make draft" if draft else "make review"
+    return (f"reviewflow build: {kind}STOPPED at {stopped} ({len(ran)} stage(s) done before it); {people}; {pdf}; "
+            f"fix the input named above and run `{again}` again (full log: {BUILD_LOG})")
 
 
-def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/review.yaml")) -> int:
-    """Validate the config, run the workflow, print the stopping stage's message and the summary line."""
+def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/review.yaml"),
+          draft: bool = False) -> int:
+    """Validate the config, run the workflow, print the stopping stage's message and the summary line.
+
+    Final mode passes ``draft=false`` explicitly, so a final build after a draft always sees the changed value.
+    """
     try:
         load_config(config_path)
     except InputError as error:
@@ -130,6 +144,7 @@ def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/rev
         print("reviewflow build: STOPPED before any stage: the config is not valid; nothing was run",
               file=sys.stderr)
         return 1
+    extra = [*extra, "--config", f"draft={'true' if draft else 'false'}"]
     if any(flag in extra for flag in ("-n", "--dry-run", "--dryrun", "--summary", "-S", "--detailed-summary",
                                       "-D", "--list-changes", "--lc", "--dag", "--rulegraph")):
         # Asking Snakemake what it would do: its own answer is the point, so it is shown as it is.
@@ -141,7 +156,7 @@ def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/rev
             rule, f"logs/{rule}.log")))]
         for line in messages or outcome.tail[-15:]:
             print(line, file=sys.stderr)
-        print(summary(outcome), file=sys.stderr)
+        print(summary(outcome, draft=draft), file=sys.stderr)
         return outcome.returncode
-    print(summary(outcome))
+    print(summary(outcome, draft=draft))
     return 0

@@ -118,7 +118,8 @@ def cmd_screen(args: argparse.Namespace) -> None:
     paths = sorted(Path(args.decisions).rglob("*.csv"))
     decisions = read_decisions(paths, config)
     screening = resolve_screening(
-        read_table(Path(args.works)), read_table(Path(args.auto_excluded)), decisions, config, Path(args.awaiting)
+        read_table(Path(args.works)), read_table(Path(args.auto_excluded)), decisions, config, Path(args.awaiting),
+        draft=args.draft,
     )
     write_table(screening, Path(args.out), sort_by=["work_id"])
 
@@ -129,24 +130,29 @@ def cmd_extract(args: argparse.Namespace) -> None:
 
     studies = check_extraction(
         Path(args.sheet), read_table(Path(args.screening)), read_table(Path(args.works)), _config(args),
-        Path(args.awaiting),
+        Path(args.awaiting), draft=args.draft, screening_path=Path(args.screening),
     )
     write_table(studies, Path(args.out), sort_by=["work_id"])
 
 
 def cmd_synthesise(args: argparse.Namespace) -> None:
+    from reviewflow.synthesis.draft import refuse_draft_results
     from reviewflow.synthesis.numbers import compute_numbers, variables_yaml
     from reviewflow.synthesis.prisma import compute_prisma
     from reviewflow.tables import read_table, write_json
 
     config = _config(args)
     report = json.loads(Path(args.import_report).read_text(encoding="utf-8"))
+    screening = read_table(Path(args.screening))
+    studies = read_table(Path(args.studies))
+    if not args.draft:
+        refuse_draft_results(screening, Path(args.screening))
     prisma = compute_prisma(
-        report, read_table(Path(args.works)), read_table(Path(args.auto_excluded)),
-        read_table(Path(args.screening)), config,
+        report, read_table(Path(args.works)), read_table(Path(args.auto_excluded)), screening, config,
+        studies=studies if args.draft else None,
     )
     pairs = read_table(Path(args.dedup_pairs), required=["rule", "verdict"])
-    numbers = compute_numbers(prisma, read_table(Path(args.studies)), config, pairs)
+    numbers = compute_numbers(prisma, studies, config, pairs)
     write_json(prisma, Path(args.prisma))
     write_json(numbers, Path(args.numbers))
     Path(args.variables).write_text(variables_yaml(numbers), encoding="utf-8")
@@ -166,18 +172,25 @@ def cmd_tables(args: argparse.Namespace) -> None:
 
 def cmd_render(args: argparse.Namespace) -> None:
     from reviewflow.manuscript.render import render_pdf
+    from reviewflow.synthesis.draft import draft_note
 
     config = _config(args)
+    note = args.draft_note
+    if args.draft and note is None:
+        if not args.prisma:
+            raise InputError("--draft without the PRISMA counts", expected="--prisma results/prisma.json, whose "
+                             "awaiting counts make the note on every page, or --draft-note TEXT")
+        note = draft_note(json.loads(Path(args.prisma).read_text(encoding="utf-8")))
     render_pdf(
         Path(args.manuscript), Path(args.variables), Path(args.out), Path(args.bibliography),
-        number_allow=config.get("manuscript", {}).get("number_allow", []), draft_note=args.draft_note,
+        number_allow=config.get("manuscript", {}).get("number_allow", []), draft_note=note,
     )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from reviewflow.build import build
 
-    return build(args.cores, args.snakemake_args, Path(args.config))
+    return build(args.cores, args.snakemake_args, Path(args.config), draft=args.draft)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -206,6 +219,8 @@ def _parser() -> argparse.ArgumentParser:
         "Snakemake, e.g. --forceall, --forcerun dedup, -n.")
     builder.add_argument("--cores", type=int, default=2, help="CPU cores Snakemake may use (default: 2)")
     builder.add_argument("--config", default="config/review.yaml", help="review protocol (YAML)")
+    builder.add_argument("--draft", action="store_true", help="build a draft: works awaiting screening or "
+                         "extraction do not stop the build; the PDF says DRAFT and what awaits on every page")
     builder.set_defaults(func=cmd_build, snakemake_args=[])
     importer = sub.add_parser(
         "import", help="Read export files into one records table.",
@@ -261,6 +276,14 @@ def _parser() -> argparse.ArgumentParser:
           ("--bibliography", "BibTeX file"), ("--out", "output PDF"))
     sub.choices["render"].add_argument(
         "--draft-note", help="render a draft: DRAFT on every page and this note (what awaits people) in the header")
+    sub.choices["render"].add_argument("--prisma", help="PRISMA JSON whose awaiting counts make the draft note")
+    draft_help = {"screen": "draft: a work without a decision gets the status awaiting_<stage> instead of "
+                            "stopping the build",
+                  "extract": "draft: included works without an extraction row are left out instead of stopping",
+                  "synthesise": "draft: count the works awaiting screening and extraction (prisma.json 'awaiting')",
+                  "render": "draft: DRAFT on every page, with a note made from --prisma's awaiting counts"}
+    for name, text in draft_help.items():
+        sub.choices[name].add_argument("--draft", action="store_true", help=text)
     return parser
 
 

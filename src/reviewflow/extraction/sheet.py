@@ -4,10 +4,13 @@ Every included work must have exactly one row and every row must belong to an in
 checked by the pandera schema in src/reviewflow/schemas/extraction.yaml plus the design vocabulary of the config.
 The sheet may be ``results/awaiting_extraction.csv`` saved back part-done: its orientation columns (first author,
 year, title) are dropped, and a row with nothing filled in but its work id is "still awaiting", not an error.
+In a draft build (``--draft``) included works without a row do not stop the build: they are left out of the
+studies and listed in the awaiting sheet, and a missing sheet counts as an empty one.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,10 @@ import pandas as pd
 
 from reviewflow.errors import InputError
 from reviewflow.screening.sheets import EXTRACTION_DISPLAY, awaiting_extraction_sheet, blank_rows
+from reviewflow.synthesis.draft import refuse_draft_results
 from reviewflow.tables import load_schema, read_table, validate, write_table
+
+log = logging.getLogger(__name__)
 
 BIBLIOGRAPHIC = ["first_author", "authors", "year", "title", "journal", "journal_abbrev", "volume", "issue",
                  "pages", "doi", "pmid"]
@@ -34,17 +40,23 @@ def _filled_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def check_extraction(
-    path: Path, screening: pd.DataFrame, works: pd.DataFrame, config: dict[str, Any], awaiting_path: Path
+    path: Path, screening: pd.DataFrame, works: pd.DataFrame, config: dict[str, Any], awaiting_path: Path,
+    draft: bool = False, screening_path: Path = Path("results/screening.csv"),
 ) -> pd.DataFrame:
     """Checked extraction rows of the included studies, joined with their bibliographic fields.
 
     ``awaiting_path`` receives a ready-to-fill row for each included work that has none (header only when
-    every included work is extracted), as screening does for missing decisions.
+    every included work is extracted), as screening does for missing decisions. With ``draft`` those works are
+    left out instead of stopping the build.
     """
     schema = load_schema("extraction")
     columns = list(schema.columns)
+    if not draft:
+        refuse_draft_results(screening, screening_path)
     included = set(screening.loc[screening["final"] == "included", "work_id"])
-    if not path.exists():
+    if draft and not path.exists():
+        frame = pd.DataFrame({column: pd.Series(dtype=str) for column in columns})
+    elif not path.exists():
         _write_awaiting(sorted(included), works, columns, awaiting_path)
         raise InputError(
             "extraction sheet not found", file=path,
@@ -52,7 +64,8 @@ def check_extraction(
             hint=f"a template with one row per included work was written to {awaiting_path}; fill it in and "
                  f"save it as {path}",
         )
-    frame = _filled_rows(read_table(path, required=columns), columns)
+    else:
+        frame = _filled_rows(read_table(path, required=columns), columns)
     frame = validate(frame, schema, file=path, key_column="work_id")
     designs = config["extraction"]["designs"]
     for index, row in frame.iterrows():
@@ -71,7 +84,9 @@ def check_extraction(
         )
     missing = sorted(included - set(frame["work_id"]))
     _write_awaiting(missing, works, columns, awaiting_path)
-    if missing:
+    if missing and draft:
+        log.warning("draft: %d included work(s) await extraction (listed in %s)", len(missing), awaiting_path)
+    elif missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise InputError(
             f"{len(missing)} included work(s) have no extraction row: {shown}",

@@ -5,6 +5,8 @@ the config's vocabularies), settles multiple reviewers (agreement, or a ``consen
 a work that needs a decision and has none stops the build, with the works listed in
 ``results/awaiting_screening.csv`` ready to be filled in. That sheet is meant to be saved back into
 ``data/screening/`` part-done, so a row with neither decision nor reason is "still awaiting", not an error.
+In a draft build (``--draft``) such works do not stop the build: they get the status ``awaiting_<stage>``
+(synthesis/draft.py counts them), and the awaiting sheet is written all the same.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 
 from reviewflow.errors import InputError
 from reviewflow.screening.sheets import awaiting_screening_sheet, blank_rows
+from reviewflow.synthesis.draft import AWAITING_STATUS
 from reviewflow.tables import read_table, validate, write_table
 
 log = logging.getLogger(__name__)
@@ -132,9 +135,10 @@ def resolve_screening(
     decisions: pd.DataFrame,
     config: dict[str, Any],
     awaiting_path: Path,
+    draft: bool = False,
 ) -> pd.DataFrame:
     """Status of every work; writes the awaiting file (header only when nothing is missing) and stops if any
-    decision is missing."""
+    decision is missing, unless ``draft``: then such a work's status is ``awaiting_<stage>``."""
     known = set(works["work_id"])
     auto = dict(zip(auto_excluded["work_id"], auto_excluded["reason"], strict=True))
     unknown = decisions[~decisions["work_id"].isin(known)]
@@ -164,6 +168,8 @@ def resolve_screening(
         second = settled.get((work.work_id, "full_text"))
         if first is None:
             awaiting.append((work, "title_abstract"))
+            if draft:
+                rows.append(status | {"final": AWAITING_STATUS["title_abstract"]})
             continue
         status["title_abstract"], status["title_abstract_reason"] = first.decision, first.reason
         if first.decision == "exclude":
@@ -176,6 +182,8 @@ def resolve_screening(
             status["final"] = "excluded_title_abstract"
         elif second is None:
             awaiting.append((work, "full_text"))
+            if draft:
+                rows.append(status | {"final": AWAITING_STATUS["full_text"]})
             continue
         else:
             status["full_text"], status["full_text_reason"] = second.decision, second.reason
@@ -184,7 +192,9 @@ def resolve_screening(
         rows.append(status)
 
     write_table(awaiting_screening_sheet(awaiting), awaiting_path, sort_by=["stage", "work_id"])
-    if awaiting:
+    if awaiting and draft:
+        log.warning("draft: %d work(s) await a screening decision (listed in %s)", len(awaiting), awaiting_path)
+    elif awaiting:
         stages = sorted({stage for _, stage in awaiting})
         raise InputError(
             f"{len(awaiting)} work(s) have no {' / '.join(stages)} decision yet",

@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from reviewflow.synthesis.draft import add_awaiting_numbers
+
 
 class Numbers:
     """An ordered collection of named numbers with descriptions."""
@@ -53,6 +55,7 @@ def _flatten_prisma(numbers: Numbers, prisma: dict[str, Any]) -> None:
         numbers.add(f"prisma.full_text_reason.{reason['reason']}", reason["count"],
                     f"Reports excluded at full text: {reason['label']}")
     numbers.add("prisma.included", prisma["included"], "Studies included in the review")
+    add_awaiting_numbers(numbers, prisma)
 
 
 def _study_numbers(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:

@@ -1,4 +1,8 @@
-"""PRISMA 2020 counts, computed from the stage outputs and checked as invariants rather than reported blindly."""
+"""PRISMA 2020 counts, computed from the stage outputs and checked as invariants rather than reported blindly.
+
+A draft build adds an ``awaiting`` section (works awaiting title/abstract screening, full-text assessment,
+extraction); the identities then hold with those terms added, so a draft's diagram balances too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InvariantError
+from reviewflow.synthesis.draft import AWAITING_KEYS, AWAITING_STATUS, awaiting_counts
 
 
 def _by_reason(codes: pd.Series, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -24,8 +29,13 @@ def compute_prisma(
     auto_excluded: pd.DataFrame,
     screening: pd.DataFrame,
     config: dict[str, Any],
+    studies: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The flow-diagram counts; raises InvariantError naming the identity that fails."""
+    """The flow-diagram counts; raises InvariantError naming the identity that fails.
+
+    With ``studies`` (a draft build) the counts gain the ``awaiting`` section; without it a work awaiting a
+    decision is an error, since a final build's screening never writes one.
+    """
     per_database = import_report["records_per_database"]
     databases = [
         {"id": db, "label": config["databases"][db]["label"], "records": per_database[db]}
@@ -33,6 +43,9 @@ def compute_prisma(
     ]
     final = screening.set_index("work_id")["final"]
     status = Counter(final)
+    awaiting = awaiting_counts(screening, studies) if studies is not None else None
+    if awaiting is None and (status[AWAITING_STATUS["title_abstract"]] or status[AWAITING_STATUS["full_text"]]):
+        raise InvariantError("PRISMA counts of a final build: results/screening.csv has works awaiting a decision")
     screened = screening[screening["final"] != "auto_excluded"]
     excluded_ft = screening[screening["final"] == "excluded_full_text"]
     reasons = config["screening"]["reasons"]
@@ -49,20 +62,31 @@ def compute_prisma(
         "excluded_title_abstract_reasons": _by_reason(
             screening.loc[screening["final"] == "excluded_title_abstract", "title_abstract_reason"], reasons
         ),
-        "sought_for_retrieval": status["included"] + status["excluded_full_text"] + status["not_retrieved"],
+        "sought_for_retrieval": status["included"] + status["excluded_full_text"] + status["not_retrieved"]
+        + status[AWAITING_STATUS["full_text"]],
         "not_retrieved": status["not_retrieved"],
         "assessed_full_text": status["included"] + status["excluded_full_text"],
         "excluded_full_text": _by_reason(excluded_ft["full_text_reason"], reasons),
         "excluded_full_text_total": len(excluded_ft),
         "included": status["included"],
     }
-    check_prisma(prisma, works=len(works), screening_rows=len(screening))
+    extracted = None
+    if awaiting is not None:
+        prisma["awaiting"] = awaiting
+        extracted = len(studies)
+    check_prisma(prisma, works=len(works), screening_rows=len(screening), extracted=extracted)
     return prisma
 
 
-def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_rows: int | None = None) -> None:
-    """Assert the PRISMA identities of the architecture note; the message names the failing stage."""
+def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_rows: int | None = None,
+                 extracted: int | None = None) -> None:
+    """Assert the PRISMA identities of the architecture note; the message names the failing stage.
+
+    In a draft the awaiting works are terms of the identities: screened = excluded + sought + awaiting
+    screening, sought = not retrieved + assessed + awaiting full text, included = extracted + awaiting extraction.
+    """
     removed = prisma["removed_before_screening"]
+    awaiting = prisma.get("awaiting", dict.fromkeys(AWAITING_KEYS, 0))
     unique = prisma["identification"]["total"] - removed["duplicates"]
     identities = [
         ("identification: databases sum to total",
@@ -71,10 +95,12 @@ def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_
          sum(r["count"] for r in removed["automation_reasons"]), removed["automation"]),
         ("unique works = removed by automation + other + screened",
          unique, removed["automation"] + removed["other"] + prisma["screened"]),
-        ("screened = excluded at title/abstract + sought for retrieval",
-         prisma["screened"], prisma["excluded_title_abstract"] + prisma["sought_for_retrieval"]),
-        ("sought = not retrieved + assessed",
-         prisma["sought_for_retrieval"], prisma["not_retrieved"] + prisma["assessed_full_text"]),
+        ("screened = excluded at title/abstract + sought for retrieval + awaiting screening",
+         prisma["screened"],
+         prisma["excluded_title_abstract"] + prisma["sought_for_retrieval"] + awaiting["title_abstract"]),
+        ("sought = not retrieved + assessed + awaiting full-text assessment",
+         prisma["sought_for_retrieval"],
+         prisma["not_retrieved"] + prisma["assessed_full_text"] + awaiting["full_text"]),
         ("assessed = excluded at full text + included",
          prisma["assessed_full_text"], prisma["excluded_full_text_total"] + prisma["included"]),
         ("excluded at full text: reasons sum to total",
@@ -82,6 +108,9 @@ def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_
     ]
     if works is not None:
         identities.append(("identified = duplicates removed + unique works", unique, works))
+    if extracted is not None:
+        identities.append(("included = extracted + awaiting extraction", prisma["included"],
+                           extracted + awaiting["extraction"]))
     if screening_rows is not None:
         identities.append(("every work has a screening status", screening_rows, unique))
     failed = [f"{name}: {left} != {right}" for name, left, right in identities if left != right]
