@@ -1,5 +1,6 @@
 """The counts the PRISMA flow diagram shows, read from ``results/prisma.json`` and checked to balance before
-anything is drawn."""
+anything is drawn. A draft's ``awaiting`` section (works awaiting screening, full-text assessment, extraction)
+is read too and added to the identities it belongs to."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ class PrismaCounts:
     excluded_full_text: list[tuple[str, int]]
     excluded_full_text_total: int
     included: int
+    awaiting_title_abstract: int = 0
+    awaiting_full_text: int = 0
+    awaiting_extraction: int = 0
 
 
 def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
@@ -73,7 +77,9 @@ def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
         ),
         excluded_full_text_total=_count(prisma, "excluded_full_text_total"),
         included=_count(prisma, "included"),
+        **_awaiting(prisma),
     )
+    draft = "awaiting" in prisma
     sources = sum(n for _, n in c.databases) + sum(n for _, n in c.registers or [])
     source_terms = "sum(identification.databases[].records)" + (
         " + sum(identification.registers[].records)" if c.registers is not None else ""
@@ -91,14 +97,15 @@ def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
             [n for _, n in c.automation_reasons],
         ),
         (
-            "screened = excluded_title_abstract + sought_for_retrieval",
+            "screened = excluded_title_abstract + sought_for_retrieval"
+            + (" + awaiting.title_abstract" if draft else ""),
             c.screened,
-            [c.excluded_title_abstract, c.sought_for_retrieval],
+            [c.excluded_title_abstract, c.sought_for_retrieval] + ([c.awaiting_title_abstract] if draft else []),
         ),
         (
-            "sought_for_retrieval = not_retrieved + assessed_full_text",
+            "sought_for_retrieval = not_retrieved + assessed_full_text" + (" + awaiting.full_text" if draft else ""),
             c.sought_for_retrieval,
-            [c.not_retrieved, c.assessed_full_text],
+            [c.not_retrieved, c.assessed_full_text] + ([c.awaiting_full_text] if draft else []),
         ),
         (
             "assessed_full_text = excluded_full_text_total + included",
@@ -116,9 +123,20 @@ def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
         for name, lhs, parts in identities
         if lhs != sum(parts)
     ]
+    if c.awaiting_extraction > c.included:
+        failures.append(f"  awaiting.extraction <= included: {c.awaiting_extraction} > {c.included}")
     if failures:
         raise PrismaBalanceError("PRISMA counts do not balance:\n" + "\n".join(failures))
     return c
+
+
+def _awaiting(prisma: Mapping[str, Any]) -> dict[str, int]:
+    """The draft's awaiting counts as PrismaCounts fields; none (all zero) in a final build's prisma.json."""
+    if "awaiting" not in prisma:
+        return {}
+    awaiting = _section(prisma, "awaiting")
+    return {f"awaiting_{key}": _count(awaiting, key, "awaiting")
+            for key in ("title_abstract", "full_text", "extraction")}
 
 
 def _get(node: Mapping[str, Any], key: str, where: str = "") -> Any:

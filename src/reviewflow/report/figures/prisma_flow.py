@@ -2,7 +2,8 @@
 
 The layout follows the official template (Page et al., BMJ 2021;372:n71): phase bars on the left, the flow of
 records down the left column and the removals to the right. Every number comes from ``results/prisma.json``,
-and the arithmetic is checked first so a figure can never show counts that do not add up.
+and the arithmetic is checked first so a figure can never show counts that do not add up. A draft's counts of
+works still awaiting people are shown in the boxes they belong to, only when there are any.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ DEFAULT_LABELS: dict[str, str] = {
     "assessed_full_text": "Reports assessed for eligibility",
     "excluded_full_text": "Reports excluded:",
     "included": "Studies included in review",
+    "awaiting_title_abstract": "Records awaiting screening",
+    "awaiting_full_text": "Reports awaiting assessment",
+    "awaiting_extraction": "of which awaiting data extraction",
 }
 """Box wording of the official PRISMA 2020 template; ``labels`` overrides any entry (e.g. a translation)."""
 
@@ -193,8 +197,10 @@ def _n(count: int) -> str:
     return f"(n\u00a0=\u00a0{count:,})"
 
 
-def _center(label: str, count: int, width: float = LEFT_W) -> _Block:
-    return _block([(label, 0), (_n(count), 0)], width, align="center")
+def _center(label: str, count: int, width: float = LEFT_W, awaiting: tuple[str, int] = ("", 0)) -> _Block:
+    """A centred box: label and count, then (in a draft, when nonzero) the works of it still awaiting people."""
+    extra = [(f"{awaiting[0]} {_n(awaiting[1])}", 0)] if awaiting[1] else []
+    return _block([(label, 0), (_n(count), 0), *extra], width, align="center")
 
 
 def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
@@ -215,14 +221,15 @@ def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
         (_block(identified, LEFT_W), _block(removed, RIGHT_W)),
         (
             _center(w["screened"], c.screened),
-            _center(w["excluded_title_abstract"], c.excluded_title_abstract, RIGHT_W),
+            _center(w["excluded_title_abstract"], c.excluded_title_abstract, RIGHT_W,
+                    (w["awaiting_title_abstract"], c.awaiting_title_abstract)),
         ),
         (
             _center(w["sought_for_retrieval"], c.sought_for_retrieval),
-            _center(w["not_retrieved"], c.not_retrieved, RIGHT_W),
+            _center(w["not_retrieved"], c.not_retrieved, RIGHT_W, (w["awaiting_full_text"], c.awaiting_full_text)),
         ),
         (_center(w["assessed_full_text"], c.assessed_full_text), _block(reasons, RIGHT_W)),
-        (_center(w["included"], c.included), None),
+        (_center(w["included"], c.included, awaiting=(w["awaiting_extraction"], c.awaiting_extraction)), None),
     ]
     phases = [("phase_identification", [0]), ("phase_screening", [1, 2, 3]), ("phase_included", [4])]
     header = _block([(w["header"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT, bold=True)
