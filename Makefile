@@ -1,4 +1,5 @@
-# Two commands for people: `make review` builds the review PDF, `make test` runs the tests.
+# Two commands for people: `make review` builds the review PDF, `make test` runs the tests (`make draft`: a PDF
+# marked DRAFT before screening and extraction are finished).
 # Both create .venv and install exactly the locked dependencies first (needs only Python >= 3.11 with pip).
 
 PYTHON ?= python3
@@ -7,10 +8,13 @@ BIN    := $(VENV)/bin
 CORES  ?= 2
 STAMP  := $(VENV)/.reviewflow-installed
 
-.PHONY: review test install lock check-lock rebuild check-reproducible lint clean-logs
+.PHONY: review draft test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build results/ and results/manuscript/review.pdf from the raw exports
 	@$(BIN)/reviewflow build --cores $(CORES)
+
+draft: $(STAMP)  ## like review, but works awaiting screening or extraction do not stop it; every page says DRAFT
+	@$(BIN)/reviewflow build --cores $(CORES) --draft
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest

@@ -8,6 +8,12 @@ REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
 EXTRACTION_SHEET = "data/extraction/studies.csv"
 OVERRIDES = "data/dedup/overrides.csv"
 DECISIONS_DIR = "data/screening"
+# A draft build (`reviewflow build --draft`, `make draft`) is `--config draft=true`. The stages it changes
+# (screening, extraction, synthesis, manuscript) take DRAFT_FLAG as a `params:` entry and pass it on their
+# command line, so switching between draft and final re-runs exactly them (Snakemake's params rerun trigger) and a
+# final build never keeps a draft's outputs.
+DRAFT = str(config.get("draft", False)).strip().lower() in ("true", "1", "yes")
+DRAFT_FLAG = "--draft" if DRAFT else ""
 # The package's code and table schemas are inputs of every rule: a changed rule of deduplication or a changed
 # schema re-runs the stages after it, as a changed export does (the package is installed editable).
 PACKAGE_SOURCES = sorted(glob.glob("src/reviewflow/**/*.py", recursive=True) + glob.glob("src/reviewflow/schemas/*"))

@@ -1,6 +1,6 @@
 rule extraction:
     """Check the extraction sheet: one valid row per included work. Included works with no row are listed,
-    ready to fill in, in results/awaiting_extraction.csv."""
+    ready to fill in, in results/awaiting_extraction.csv (in a draft they are left out instead of stopping)."""
     input:
         code=PACKAGE_SOURCES,
         sheet=people_file(EXTRACTION_SHEET),
@@ -9,9 +9,11 @@ rule extraction:
         config=CONFIG_FILE,
     output:
         "results/studies.csv",
+    params:
+        draft=DRAFT_FLAG,
     log:
         "logs/extraction.log",
     shell:
         "{REVIEWFLOW} --log {log} extract --config {input.config} --sheet {EXTRACTION_SHEET}"
         " --screening {input.screening} --works {input.works} --out {output}"
-        " --awaiting results/awaiting_extraction.csv"
+        " --awaiting results/awaiting_extraction.csv {params.draft}"

@@ -14,7 +14,7 @@ rule eligibility:
 
 rule screening:
     """Check the reviewers' decision files; a work with no decision stops the build and is listed in
-    results/awaiting_screening.csv."""
+    results/awaiting_screening.csv (in a draft it gets the status awaiting_<stage> instead)."""
     input:
         code=PACKAGE_SOURCES,
         works="results/works.csv",
@@ -23,9 +23,11 @@ rule screening:
         config=CONFIG_FILE,
     output:
         "results/screening.csv",
+    params:
+        draft=DRAFT_FLAG,
     log:
         "logs/screening.log",
     shell:
         "{REVIEWFLOW} --log {log} screen --config {input.config} --works {input.works}"
         " --auto-excluded {input.auto_excluded} --decisions {DECISIONS_DIR} --out {output}"
-        " --awaiting results/awaiting_screening.csv"
+        " --awaiting results/awaiting_screening.csv {params.draft}"

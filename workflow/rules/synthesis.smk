@@ -1,5 +1,6 @@
 rule synthesis:
-    """PRISMA 2020 counts (asserted to balance) and every number the manuscript quotes."""
+    """PRISMA 2020 counts (asserted to balance) and every number the manuscript quotes; a draft adds the counts
+    of works awaiting screening and extraction."""
     input:
         code=PACKAGE_SOURCES,
         report="results/import_report.json",
@@ -13,10 +14,12 @@ rule synthesis:
         prisma="results/prisma.json",
         numbers="results/numbers.json",
         variables="manuscript/_variables.yml",
+    params:
+        draft=DRAFT_FLAG,
     log:
         "logs/synthesis.log",
     shell:
         "{REVIEWFLOW} --log {log} synthesise --config {input.config} --import-report {input.report}"
         " --works {input.works} --dedup-pairs {input.pairs} --auto-excluded {input.auto_excluded}"
         " --screening {input.screening} --studies {input.studies} --prisma {output.prisma} --numbers {output.numbers}"
-        " --variables {output.variables}"
+        " --variables {output.variables} {params.draft}"
