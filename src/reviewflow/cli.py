@@ -51,6 +51,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
+    from reviewflow.dedup.identity import read_ledger, write_ledger_if_changed
     from reviewflow.dedup.overrides import read_overrides
     from reviewflow.dedup.run import deduplicate
     from reviewflow.importing.citations import is_citation_table, read_citation_table
@@ -85,7 +86,15 @@ def cmd_dedup(args: argparse.Namespace) -> None:
                          "--pairs as the workflow runs it")
     records = read_table(Path(args.records))
     overrides = read_overrides(Path(args.overrides), set(records["record_id"])) if args.overrides else None
-    result = deduplicate(records, _config(args), overrides)
+    ledger = read_ledger(Path(args.ledger)) if args.ledger else None
+    result = deduplicate(records, _config(args), overrides, ledger)
+    # The ledger first: it is an input of this stage, and outputs older than an input would make Snakemake re-run it.
+    if args.ledger and write_ledger_if_changed(Path(args.ledger), result.ledger):
+        log.info("identity ledger %s updated", args.ledger)
+    if args.id_changes:
+        write_table(result.id_changes, Path(args.id_changes), sort_by=["old_work_id", "new_work_id"])
+    if not result.id_changes.empty:
+        log.warning("%d work id(s) merged or split by this run; see %s", len(result.id_changes), args.id_changes)
     write_table(result.works, Path(args.works), sort_by=["work_id"])
     write_table(result.pairs, Path(args.pairs), sort_by=["record_id_a", "record_id_b"])
     if args.review:
@@ -248,6 +257,9 @@ def _parser() -> argparse.ArgumentParser:
     dedup.add_argument("--works", help="output works CSV (workflow mode)")
     dedup.add_argument("--pairs", help="output candidate pairs CSV (workflow mode)")
     dedup.add_argument("--review", help="output CSV of pairs for a person to decide (workflow mode)")
+    dedup.add_argument("--ledger", help="identity ledger record_id,work_id (CSV; read, and rewritten when it "
+                       "changes) that keeps work ids from moving (workflow mode)")
+    dedup.add_argument("--id-changes", help="output CSV of work ids merged or split by this run (workflow mode)")
     dedup.set_defaults(func=cmd_dedup)
     stage("export", cmd_export, "Write the deduplicated works as RIS, BibTeX and CSV for reference managers.",
           ("--works", "works CSV"), ("--ris", "output RIS"), ("--bibtex", "output BibTeX"), ("--csv", "output CSV"))

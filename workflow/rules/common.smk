@@ -7,6 +7,9 @@ import sys
 REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
 EXTRACTION_SHEET = "data/extraction/studies.csv"
 OVERRIDES = "data/dedup/overrides.csv"
+# The identity ledger (record_id -> work_id) keeps work ids from moving. It is read and, only when its content
+# changes, rewritten by the dedup stage; it lives in data/ because Snakemake deletes outputs before a re-run.
+LEDGER = "data/identity/ledger.csv"
 DECISIONS_DIR = "data/screening"
 # A draft build (`reviewflow build --draft`, `make draft`) is `--config draft=true`. The stages it changes
 # (screening, extraction, synthesis, manuscript) take DRAFT_FLAG as a `params:` entry and pass it on their

@@ -1,20 +1,25 @@
 rule dedup:
     """Merge records of the same work; every candidate pair is explained in the pairs file, and the pairs a
-    person should decide are listed in results/dedup_review.csv (decisions go in data/dedup/overrides.csv)."""
+    person should decide are listed in results/dedup_review.csv (decisions go in data/dedup/overrides.csv).
+    Work ids come from the identity ledger, which the stage updates when records join; ids it had to merge or
+    split are listed in results/work_id_changes.csv for the screening and extraction stages."""
     input:
         code=PACKAGE_SOURCES,
         records="results/records.csv",
         overrides=people_file(OVERRIDES),
+        ledger=people_file(LEDGER),
         config=CONFIG_FILE,
     output:
         works="results/works.csv",
         pairs="results/dedup_pairs.csv",
         review="results/dedup_review.csv",
+        id_changes="results/work_id_changes.csv",
     log:
         "logs/dedup.log",
     shell:
         "{REVIEWFLOW} --log {log} dedup --config {input.config} --records {input.records}"
-        " --overrides {OVERRIDES} --works {output.works} --pairs {output.pairs} --review {output.review}"
+        " --overrides {OVERRIDES} --ledger {LEDGER} --works {output.works} --pairs {output.pairs}"
+        " --review {output.review} --id-changes {output.id_changes}"
 
 
 rule export_works:

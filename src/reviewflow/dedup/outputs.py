@@ -27,20 +27,22 @@ def work_id_for(anchor_record_id: str) -> str:
 
 
 def works_table(records: pd.DataFrame, record_ids: list[str], clusters: dict[int, list[int]],
-                 priority: dict[str, int]) -> tuple[pd.DataFrame, dict[str, str]]:
+                 priority: dict[str, int], work_ids: dict[int, str] | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """One row per cluster: the anchor's metadata, gaps filled from other members in database priority order,
     and where each filled field came from. Built column by column (a million works as dicts would not fit in
-    memory beside the pairs)."""
+    memory beside the pairs). ``work_ids`` (cluster key -> id) comes from the identity ledger; without it each
+    work's id is derived from its anchor."""
     databases = records["database"].to_numpy()
     out: dict[str, list[Any]] = {name: [] for name in WORK_COLUMNS}
     sources: list[list[str]] = []
     record_to_work: dict[str, str] = {}
     ordered_clusters = []
-    for members in clusters.values():
+    for key, members in clusters.items():
         ordered = sorted(members, key=lambda p: (priority[databases[p]], record_ids[p]))
         ordered_clusters.append(ordered)
         anchor = ordered[0]
-        work_id = work_id_for(record_ids[anchor])
+        work_id = work_ids[key] if work_ids is not None else work_id_for(record_ids[anchor])
         out["work_id"].append(work_id)
         out["anchor_record_id"].append(record_ids[anchor])
         out["member_record_ids"].append("; ".join(sorted(record_ids[p] for p in members)))

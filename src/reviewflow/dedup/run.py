@@ -5,11 +5,13 @@ blocking keys (blocking), vectorised field similarities and ordered decision rul
 people's overrides (overrides), then clustering with a union-find that refuses any merge joining records with
 conflicting hard evidence (cluster: two different DOIs or PMIDs, or a pair a person marked as different). Every
 candidate pair is written out with its scores, the rule that decided it and the verdict; pairs in the "review"
-band are listed for a person, ready to become overrides (outputs).
+band are listed for a person, ready to become overrides (outputs). Each work's id comes from the identity
+ledger, so ids given once never move (identity).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,7 @@ from reviewflow.config import database_order
 from reviewflow.dedup.blocking import candidate_pairs
 from reviewflow.dedup.cluster import cluster
 from reviewflow.dedup.features import compute_features
+from reviewflow.dedup.identity import CHANGE_COLUMNS, assign_work_ids
 from reviewflow.dedup.outputs import pairs_table, review_table, works_table
 from reviewflow.dedup.overrides import apply_overrides
 from reviewflow.dedup.rules import decide, score_pairs
@@ -31,17 +34,21 @@ _AUDIT_COLUMNS = ["a", "b", "title", "authors", "abstract", "year_diff", "journa
 
 @dataclass
 class DedupResult:
-    """Works (one row per unique work), every candidate pair with its verdict, and the review band."""
+    """Works (one row per unique work), every candidate pair with its verdict, the review band, and the identity
+    ledger after this run with the work ids it merged or split."""
 
     works: pd.DataFrame
     pairs: pd.DataFrame
     record_to_work: dict[str, str]
     review: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ledger: dict[str, str] = field(default_factory=dict)
+    id_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
 
 
-def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.DataFrame | None = None
-                ) -> DedupResult:
-    """Cluster records into works; anchor = first member in database priority order, then by record id."""
+def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.DataFrame | None = None,
+                ledger: Mapping[str, str] | None = None) -> DedupResult:
+    """Cluster records into works; anchor = first member in database priority order, then by record id. Work
+    ids come from ``ledger`` (record id -> work id; see identity.py), new works' ids from their anchors."""
     records = records.reset_index(drop=True)
     repeated = records["record_id"][records["record_id"].duplicated()]
     if not repeated.empty:
@@ -68,7 +75,13 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
     for p in range(len(records)):
         clusters.setdefault(union.find(p), []).append(p)
     del union, features  # the largest structures besides the pairs; not needed from here on
-    works, record_to_work = works_table(records, record_ids, clusters, priority)
+    databases = records["database"].to_numpy()
+    keys = list(clusters)
+    assignment = assign_work_ids(
+        [[record_ids[p] for p in sorted(clusters[key], key=lambda p: (priority[databases[p]], record_ids[p]))]
+         for key in keys], ledger or {})
+    works, record_to_work = works_table(records, record_ids, clusters, priority,
+                                        dict(zip(keys, assignment.work_ids, strict=True)))
     if works["work_id"].duplicated().any():
         clash = works.loc[works["work_id"].duplicated(keep=False), "anchor_record_id"].tolist()
         raise InvariantError(f"work id collision between anchors {clash}")
@@ -77,4 +90,4 @@ def deduplicate(records: pd.DataFrame, config: dict[str, Any], overrides: pd.Dat
     pairs_out = pairs_table(decided, record_ids)
     review = review_table(decided, records)
     return DedupResult(works=works.reset_index(drop=True), pairs=pairs_out, record_to_work=record_to_work,
-                       review=review)
+                       review=review, ledger=assignment.ledger, id_changes=assignment.changes)
