@@ -27,6 +27,7 @@ BUILD_LOG = Path("logs/build.log")
 PDF = Path("results/manuscript/review.pdf")
 WAITING_SHEETS = (
     (Path("results/dedup_review.csv"), "duplicate pair(s) to decide", "decision"),
+    (Path("results/id_conflicts.csv"), "merged or split work id(s) to settle", None),
     (Path("results/awaiting_screening.csv"), "work(s) to screen", None),
     (Path("results/awaiting_extraction.csv"), "included work(s) to extract", None),
 )

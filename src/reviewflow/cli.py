@@ -119,6 +119,7 @@ def cmd_eligibility(args: argparse.Namespace) -> None:
 
 
 def cmd_screen(args: argparse.Namespace) -> None:
+    from reviewflow.screening.carry_over import carry_screening_decisions, read_id_changes, stop_on_conflicts
     from reviewflow.screening.decisions import read_decisions, resolve_screening
     from reviewflow.tables import read_table, write_table
 
@@ -126,20 +127,25 @@ def cmd_screen(args: argparse.Namespace) -> None:
     # Subfolders too (one file per stage and reviewer): a decision file the stage skipped would be lost silently.
     paths = sorted(Path(args.decisions).rglob("*.csv"))
     decisions = read_decisions(paths, config)
-    screening = resolve_screening(
-        read_table(Path(args.works)), read_table(Path(args.auto_excluded)), decisions, config, Path(args.awaiting),
-        draft=args.draft,
-    )
+    auto_excluded = read_table(Path(args.auto_excluded))
+    if args.id_changes:
+        decisions, conflicts = carry_screening_decisions(
+            decisions, read_id_changes(Path(args.id_changes)), set(auto_excluded["work_id"]))
+        stop_on_conflicts(conflicts, Path(args.id_conflicts), "screening")
+    screening = resolve_screening(read_table(Path(args.works)), auto_excluded, decisions, config, Path(args.awaiting),
+                                  draft=args.draft)
     write_table(screening, Path(args.out), sort_by=["work_id"])
 
 
 def cmd_extract(args: argparse.Namespace) -> None:
     from reviewflow.extraction.sheet import check_extraction
+    from reviewflow.screening.carry_over import read_id_changes
     from reviewflow.tables import read_table, write_table
 
     studies = check_extraction(
         Path(args.sheet), read_table(Path(args.screening)), read_table(Path(args.works)), _config(args),
-        Path(args.awaiting), draft=args.draft, screening_path=Path(args.screening),
+        Path(args.awaiting), read_id_changes(Path(args.id_changes)) if args.id_changes else None,
+        Path(args.id_conflicts), draft=args.draft, screening_path=Path(args.screening),
     )
     write_table(studies, Path(args.out), sort_by=["work_id"])
 
@@ -213,12 +219,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="print progress messages")
     sub = parser.add_subparsers(dest="command", required=True, metavar="STAGE")
 
-    def stage(name: str, func: Callable, help_text: str, *options: tuple[str, str]) -> None:
+    def stage(name: str, func: Callable, help_text: str, *options: tuple[str, str]) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.add_argument("--config", default="config/review.yaml", help="review protocol (YAML)")
         for flag, flag_help in options:
             command.add_argument(flag, required=True, help=flag_help)
         command.set_defaults(func=func)
+        return command
+
+    def id_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--id-changes", help="work ids the dedup stage merged or split (CSV); decisions on "
+                             "them are carried over where unambiguous")
+        command.add_argument("--id-conflicts", default="results/id_conflicts.csv",
+                             help="CSV listing id changes a person must settle (default: %(default)s)")
 
     builder = sub.add_parser(
         "build", help="Build the whole review (runs Snakemake) and end with a one-line summary.",
@@ -265,13 +278,13 @@ def _parser() -> argparse.ArgumentParser:
           ("--works", "works CSV"), ("--ris", "output RIS"), ("--bibtex", "output BibTeX"), ("--csv", "output CSV"))
     stage("eligibility", cmd_eligibility, "Exclude works by rule (publication years, language).",
           ("--works", "works CSV"), ("--out", "output auto-excluded CSV"))
-    stage("screen", cmd_screen, "Check the reviewers' decision files and settle each work's status.",
+    id_options(stage("screen", cmd_screen, "Check the reviewers' decision files and settle each work's status.",
           ("--works", "works CSV"), ("--auto-excluded", "auto-excluded CSV"),
           ("--decisions", "folder of decision CSV files"), ("--out", "output screening CSV"),
-          ("--awaiting", "CSV listing works with no decision yet"))
-    stage("extract", cmd_extract, "Check the extraction sheet against the included works.",
+          ("--awaiting", "CSV listing works with no decision yet")))
+    id_options(stage("extract", cmd_extract, "Check the extraction sheet against the included works.",
           ("--sheet", "extraction CSV"), ("--screening", "screening CSV"), ("--works", "works CSV"),
-          ("--out", "output studies CSV"), ("--awaiting", "CSV listing included works with no extraction row"))
+          ("--out", "output studies CSV"), ("--awaiting", "CSV listing included works with no extraction row")))
     stage("synthesise", cmd_synthesise, "Compute the PRISMA counts and every number the manuscript uses.",
           ("--import-report", "import report JSON"), ("--works", "works CSV"),
           ("--dedup-pairs", "dedup candidate pairs CSV"), ("--auto-excluded", "auto-excluded CSV"),

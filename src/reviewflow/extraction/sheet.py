@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
+from reviewflow.screening.carry_over import IdChanges, carry_extraction_rows, stop_on_conflicts
 from reviewflow.screening.sheets import EXTRACTION_DISPLAY, awaiting_extraction_sheet, blank_rows
 from reviewflow.synthesis.draft import refuse_draft_results
 from reviewflow.tables import load_schema, read_table, validate, write_table
@@ -41,19 +42,23 @@ def _filled_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def check_extraction(
     path: Path, screening: pd.DataFrame, works: pd.DataFrame, config: dict[str, Any], awaiting_path: Path,
-    draft: bool = False, screening_path: Path = Path("results/screening.csv"),
+    changes: IdChanges | None = None, conflicts_path: Path | None = None, draft: bool = False,
+    screening_path: Path = Path("results/screening.csv"),
 ) -> pd.DataFrame:
     """Checked extraction rows of the included studies, joined with their bibliographic fields.
 
     ``awaiting_path`` receives a ready-to-fill row for each included work that has none (header only when
     every included work is extracted), as screening does for missing decisions. With ``draft`` those works are
-    left out instead of stopping the build.
+    left out instead of stopping the build. Rows keyed on work ids the dedup stage merged or split (``changes``)
+    are carried over where unambiguous; the rest are listed in ``conflicts_path`` and stop the stage.
     """
     schema = load_schema("extraction")
     columns = list(schema.columns)
     if not draft:
         refuse_draft_results(screening, screening_path)
     included = set(screening.loc[screening["final"] == "included", "work_id"])
+    if changes is not None and conflicts_path is not None and not path.exists():
+        stop_on_conflicts([], conflicts_path, "extraction")
     if draft and not path.exists():
         frame = pd.DataFrame({column: pd.Series(dtype=str) for column in columns})
     elif not path.exists():
@@ -74,6 +79,9 @@ def check_extraction(
                 f"unknown design {row.design!r}", file=path, line=int(index) + 2, record=row.work_id,
                 field="design", expected=f"one of {', '.join(designs)} (extraction.designs in config/review.yaml)",
             )
+    if changes is not None and conflicts_path is not None:
+        frame, conflicts = carry_extraction_rows(frame, changes, included, path)
+        stop_on_conflicts(conflicts, conflicts_path, "extraction")
     extra = frame[~frame["work_id"].isin(included)]
     if not extra.empty:
         index = extra.index[0]
