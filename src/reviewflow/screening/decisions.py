@@ -148,7 +148,8 @@ def resolve_screening(
             f"decision for a work that does not exist ({len(unknown)} such row(s))",
             file=row.file, line=int(row.line), record=row.work_id, field="work_id",
             expected="a work_id listed in results/works.csv",
-            hint="a work id changes only when its records change; see results/dedup_pairs.csv",
+            hint="work ids never move (data/identity/ledger.csv) unless works merge or split; a retired id is "
+                 "listed in results/work_id_changes.csv and in the ledger's git history: use the surviving id",
         )
     ignored = decisions[decisions["work_id"].isin(auto)]
     if not ignored.empty:
