@@ -98,3 +98,15 @@ def test_final_stages_refuse_a_drafts_screening(review: Review) -> None:
 def test_without_a_draft_missing_decisions_still_stop(review: Review) -> None:
     with pytest.raises(InputError, match=r"4 work\(s\) have no title_abstract decision yet"):
         review.screen()
+
+
+def test_a_draft_leaves_out_rows_extracted_ahead_of_a_pending_decision(review: Review) -> None:
+    """A team often extracts before the full-text decisions are all written down; the draft must still build."""
+    shoulder, phantom = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for phantom")
+    review.decide([f"{shoulder},title_abstract,AB,include,,", f"{shoulder},full_text,AB,include,,",
+                   f"{phantom},title_abstract,AB,include,,"])
+    screening = draft_screen(review)
+    assert screening.set_index("work_id").at[phantom, "final"] == "awaiting_full_text"
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
+                                f"{phantom},Lee 2019,case_report,phantom pain,,,,1,,1 month,NRS,8,2,na,,"])
+    assert draft_extract(review, path, screening)["work_id"].tolist() == [shoulder]

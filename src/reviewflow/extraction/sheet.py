@@ -19,7 +19,7 @@ import pandas as pd
 from reviewflow.errors import InputError
 from reviewflow.screening.carry_over import IdChanges, carry_extraction_rows, stop_on_conflicts
 from reviewflow.screening.sheets import EXTRACTION_DISPLAY, awaiting_extraction_sheet, blank_rows
-from reviewflow.synthesis.draft import refuse_draft_results
+from reviewflow.synthesis.draft import AWAITING_STATUS, refuse_draft_results
 from reviewflow.tables import load_schema, read_table, validate, write_table
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,14 @@ def check_extraction(
     if changes is not None and conflicts_path is not None:
         frame, conflicts = carry_extraction_rows(frame, changes, included, path)
         stop_on_conflicts(conflicts, conflicts_path, "extraction")
+    if draft:
+        # A row extracted ahead of a pending screening decision is kept for the final build, not an error; the
+        # draft leaves it out until the work is included.
+        pending = set(screening.loc[screening["final"].isin(AWAITING_STATUS.values()), "work_id"])
+        ahead = frame["work_id"].isin(pending)
+        if ahead.any():
+            log.warning("draft: %d extraction row(s) of works still awaiting screening left out", int(ahead.sum()))
+        frame = frame[~ahead]
     extra = frame[~frame["work_id"].isin(included)]
     if not extra.empty:
         index = extra.index[0]
