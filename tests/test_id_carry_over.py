@@ -116,3 +116,32 @@ def test_screen_stops_on_an_ambiguous_merge_naming_both_ids_and_writes_the_table
     assert screen(screen_inputs) == 0
     assert (screen_inputs / "conflicts.csv").read_text() == ",".join(CONFLICT_COLUMNS) + "\n"
     assert pd.read_csv(screen_inputs / "screening.csv")["final"].tolist() == ["included"]
+
+
+def test_a_chain_of_merges_resolves_to_the_current_id(tmp_path: Path) -> None:
+    from reviewflow.screening.carry_over import read_id_changes
+
+    path = tmp_path / "work_id_changes.csv"
+    path.write_text("old_work_id,new_work_id,change,record_ids\nWaaaaaaaaaaaa,Wbbbbbbbbbbbb,merged,x\n"
+                    "Wbbbbbbbbbbbb,Wcccccccccccc,merged,y\n", encoding="utf-8")
+    assert read_id_changes(path).merged == {"Waaaaaaaaaaaa": "Wcccccccccccc", "Wbbbbbbbbbbbb": "Wcccccccccccc"}
+
+
+def test_the_id_history_keeps_every_change_once(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from reviewflow.dedup.identity import (
+        CHANGE_COLUMNS,
+        read_id_history,
+        with_history,
+        write_id_history_if_changed,
+    )
+
+    path = tmp_path / "id_changes.csv"
+    first = pd.DataFrame([["Wb", "Wa", "merged", "r1"]], columns=CHANGE_COLUMNS)
+    assert write_id_history_if_changed(path, with_history(read_id_history(path), first))
+    none = pd.DataFrame(columns=CHANGE_COLUMNS)
+    assert not write_id_history_if_changed(path, with_history(read_id_history(path), none)), "no new change"
+    later = pd.DataFrame([["Wc", "Wa", "merged", "r2"], ["Wb", "Wa", "merged", "r1"]], columns=CHANGE_COLUMNS)
+    history = with_history(read_id_history(path), later)
+    assert history[["old_work_id", "new_work_id"]].values.tolist() == [["Wb", "Wa"], ["Wc", "Wa"]]

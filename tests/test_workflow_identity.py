@@ -123,3 +123,13 @@ def test_an_override_merging_works_decided_differently_stops_with_the_conflicts_
     assert "need a person" not in settled.stderr
     assert "1 work(s) have no full_text decision" in settled.stderr
     assert read(scopus_review / "results/id_conflicts.csv").empty
+
+    # Later runs still know where the retired id went: the decision file naming it keeps working after the dedup
+    # stage runs again (with nothing new to merge) and after the id history is all that remembers the merge.
+    again = run([str(SNAKEMAKE), "--cores", "2", "results/screening.csv", "--forceall", "--quiet", "rules"],
+                scopus_review)
+    assert "does not exist" not in again.stderr, again.stderr[-2000:]
+    assert "1 work(s) have no full_text decision" in again.stderr
+    history = read(scopus_review / "data/identity/id_changes.csv")
+    assert history[["old_work_id", "new_work_id", "change"]].values.tolist() == [[retired, survivor, "merged"]]
+    assert read(scopus_review / "results/work_id_changes.csv")["old_work_id"].tolist() == [retired]

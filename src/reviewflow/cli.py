@@ -51,7 +51,13 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
-    from reviewflow.dedup.identity import read_ledger, write_ledger_if_changed
+    from reviewflow.dedup.identity import (
+        read_id_history,
+        read_ledger,
+        with_history,
+        write_id_history_if_changed,
+        write_ledger_if_changed,
+    )
     from reviewflow.dedup.overrides import read_overrides
     from reviewflow.dedup.run import deduplicate
     from reviewflow.importing.citations import is_citation_table, read_citation_table
@@ -91,8 +97,14 @@ def cmd_dedup(args: argparse.Namespace) -> None:
     # The ledger first: it is an input of this stage, and outputs older than an input would make Snakemake re-run it.
     if args.ledger and write_ledger_if_changed(Path(args.ledger), result.ledger):
         log.info("identity ledger %s updated", args.ledger)
+    id_changes = result.id_changes
+    if args.id_history:
+        # Every merge and split so far, not only this run's: a decision file may still name an id retired long ago.
+        id_changes = with_history(read_id_history(Path(args.id_history)), result.id_changes)
+        if write_id_history_if_changed(Path(args.id_history), id_changes):
+            log.info("work id history %s updated", args.id_history)
     if args.id_changes:
-        write_table(result.id_changes, Path(args.id_changes), sort_by=["old_work_id", "new_work_id"])
+        write_table(id_changes, Path(args.id_changes), sort_by=["old_work_id", "new_work_id"])
     if not result.id_changes.empty:
         log.warning("%d work id(s) merged or split by this run; see %s", len(result.id_changes), args.id_changes)
     write_table(result.works, Path(args.works), sort_by=["work_id"])
@@ -270,6 +282,8 @@ def _parser() -> argparse.ArgumentParser:
     dedup.add_argument("--works", help="output works CSV (workflow mode)")
     dedup.add_argument("--pairs", help="output candidate pairs CSV (workflow mode)")
     dedup.add_argument("--review", help="output CSV of pairs for a person to decide (workflow mode)")
+    dedup.add_argument("--id-history", help="every merge and split of work ids so far (CSV; read, and rewritten "
+                       "when this run adds one); --id-changes then lists them all")
     dedup.add_argument("--ledger", help="identity ledger record_id,work_id (CSV; read, and rewritten when it "
                        "changes) that keeps work ids from moving (workflow mode)")
     dedup.add_argument("--id-changes", help="output CSV of work ids merged or split by this run (workflow mode)")

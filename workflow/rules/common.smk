@@ -10,6 +10,8 @@ OVERRIDES = "data/dedup/overrides.csv"
 # The identity ledger (record_id -> work_id) keeps work ids from moving. It is read and, only when its content
 # changes, rewritten by the dedup stage; it lives in data/ because Snakemake deletes outputs before a re-run.
 LEDGER = "data/identity/ledger.csv"
+# Every merge and split of work ids so far, so decisions naming a retired id are carried over on every run.
+ID_HISTORY = "data/identity/id_changes.csv"
 DECISIONS_DIR = "data/screening"
 # A draft build (`reviewflow build --draft`, `make draft`) is `--config draft=true`. The stages it changes
 # (screening, extraction, synthesis, manuscript) take DRAFT_FLAG as a `params:` entry and pass it on their

@@ -8,6 +8,7 @@ rule dedup:
         records="results/records.csv",
         overrides=people_file(OVERRIDES),
         ledger=people_file(LEDGER),
+        id_history=people_file(ID_HISTORY),
         config=CONFIG_FILE,
     output:
         works="results/works.csv",
@@ -18,7 +19,8 @@ rule dedup:
         "logs/dedup.log",
     shell:
         "{REVIEWFLOW} --log {log} dedup --config {input.config} --records {input.records}"
-        " --overrides {OVERRIDES} --ledger {LEDGER} --works {output.works} --pairs {output.pairs}"
+        " --overrides {OVERRIDES} --ledger {LEDGER} --id-history {ID_HISTORY}"
+        " --works {output.works} --pairs {output.pairs}"
         " --review {output.review} --id-changes {output.id_changes}"
 
 

@@ -87,7 +87,37 @@ def ledger_text(ledger: Mapping[str, str]) -> str:
 def write_ledger_if_changed(path: Path, ledger: Mapping[str, str]) -> bool:
     """Write the ledger only when its bytes would change (a rewrite with equal content would still touch its
     modification time and make Snakemake re-run dedup); returns whether it was written."""
-    text = ledger_text(ledger)
+    return _write_if_changed(path, ledger_text(ledger))
+
+
+def read_id_history(path: Path) -> pd.DataFrame:
+    """Every merge and split of work ids since the ledger began (data/identity/id_changes.csv); none yet: empty.
+
+    Kept beside the ledger because a decision file may name a retired id long after the run that retired it:
+    the carry-over must still know where that id went."""
+    if not path.exists():
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    return read_table(path, required=CHANGE_COLUMNS)[CHANGE_COLUMNS]
+
+
+def with_history(history: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """The history with this run's changes added (a change already recorded is kept once, as first recorded)."""
+    combined = pd.concat([history[CHANGE_COLUMNS], changes[CHANGE_COLUMNS]], ignore_index=True)
+    combined = combined.drop_duplicates(subset=["old_work_id", "new_work_id", "change"], keep="first")
+    return combined.sort_values(["old_work_id", "new_work_id", "change"], kind="mergesort").reset_index(drop=True)
+
+
+def write_id_history_if_changed(path: Path, history: pd.DataFrame) -> bool:
+    """Write the history only when its bytes would change (see ``write_ledger_if_changed``); a review whose ids
+    never moved gets no file at all."""
+    if history.empty and not path.exists():
+        return False
+    buffer = io.StringIO()
+    history[CHANGE_COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
+    return _write_if_changed(path, buffer.getvalue())
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

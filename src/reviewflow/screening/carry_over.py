@@ -44,7 +44,8 @@ class IdChanges:
 
 
 def read_id_changes(path: Path | None) -> IdChanges:
-    """``results/work_id_changes.csv`` as written by the dedup stage (none given: no changes)."""
+    """``results/work_id_changes.csv`` as written by the dedup stage: every merge and split so far (none given:
+    no changes); chains of merges resolve to the current id."""
     changes = IdChanges()
     if path is None:
         return changes
@@ -59,6 +60,14 @@ def read_id_changes(path: Path | None) -> IdChanges:
             changes.merged[row["old_work_id"]] = row["new_work_id"]
         else:
             changes.split.setdefault(row["old_work_id"], []).append(row["new_work_id"])
+    # The file keeps every merge so far: an id retired into one that was itself retired later goes to the end of
+    # the chain, the id that is current.
+    for old in list(changes.merged):
+        seen, current = {old}, changes.merged[old]
+        while current in changes.merged and current not in seen:
+            seen.add(current)
+            current = changes.merged[current]
+        changes.merged[old] = current
     return changes
 
 
