@@ -180,3 +180,11 @@ def test_the_summary_names_what_waits_for_people_and_where(tmp_path: Path) -> No
                              "screen in results/awaiting_screening.csv; no PDF yet; ")
     done = summary(BuildOutcome(returncode=0, up_to_date=True), tmp_path)
     assert done.startswith("reviewflow build: done, everything was up to date; waiting for people: 1 duplicate")
+
+
+def test_a_users_own_config_values_keep_the_draft_value() -> None:
+    from reviewflow.build import with_draft_value
+
+    assert with_draft_value(["--forceall"], True) == ["--forceall", "--config", "draft=true"]
+    assert with_draft_value(["--config", "x=1", "draft=true", "-n"], False) == ["--config", "draft=false", "x=1",
+                                                                               "-n"]

@@ -132,6 +132,17 @@ def summary(outcome: BuildOutcome, root: Path = Path(), draft: bool = False) -> 
             f"fix the input named above and run `{again}` again (full log: {BUILD_LOG})")
 
 
+def with_draft_value(extra: Sequence[str], draft: bool) -> list[str]:
+    """Snakemake's options with ``draft=true|false`` among the --config values. Snakemake keeps only the last
+    ``--config`` it is given, so a user's own ``--config k=v`` gets the draft value added to it, not replaced."""
+    value = f"draft={'true' if draft else 'false'}"
+    extra = list(extra)
+    if "--config" in extra:
+        where = extra.index("--config") + 1
+        return [*extra[:where], value, *[item for item in extra[where:] if not item.startswith("draft=")]]
+    return [*extra, "--config", value]
+
+
 def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/review.yaml"),
           draft: bool = False) -> int:
     """Validate the config, run the workflow, print the stopping stage's message and the summary line.
@@ -145,7 +156,7 @@ def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/rev
         print("reviewflow build: STOPPED before any stage: the config is not valid; nothing was run",
               file=sys.stderr)
         return 1
-    extra = [*extra, "--config", f"draft={'true' if draft else 'false'}"]
+    extra = with_draft_value(extra, draft)
     if any(flag in extra for flag in ("-n", "--dry-run", "--dryrun", "--summary", "-S", "--detailed-summary",
                                       "-D", "--list-changes", "--lc", "--dag", "--rulegraph")):
         # Asking Snakemake what it would do: its own answer is the point, so it is shown as it is.
