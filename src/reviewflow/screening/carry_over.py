@@ -112,11 +112,21 @@ def _describe(rows: pd.DataFrame) -> str:
                      f"({r.file}:{r.line})" for r in rows.itertuples())
 
 
-def _announce(rows: pd.DataFrame, survivor: str, what: str) -> None:
-    for r in rows.itertuples():
-        log.warning("%s:%s: %s on retired work id %s now applies to %s, which it was merged into; replace the "
-                    "id in the file (the carry-over lasts until the dedup stage runs again)", r.file, r.line,
-                    what, r.work_id, survivor)
+def _announce(moved: list[tuple[str, str]], survivor: str, what: str) -> None:
+    """Warn, per (file:line, retired id), that a row now applies to the surviving id."""
+    for where, work_id in moved:
+        log.warning("%s: %s on retired work id %s now applies to %s, which it was merged into; replace the id in "
+                    "the file (data/identity/id_changes.csv keeps the merge, so this warning repeats until then)",
+                    where, what, work_id, survivor)
+
+
+def _rows_to_move(rows: pd.DataFrame, survivor: str, present: list[str], drop: set[int]) -> pd.DataFrame:
+    """Once a merge is unambiguous: of agreeing rows under several merged ids, one copy stays (the survivor's own
+    if it has one) and the others are added to ``drop``; returns the rows still keyed on a retired id."""
+    if len(present) > 1:
+        keep = survivor if survivor in present else present[0]
+        drop |= set(rows.index[rows["work_id"] != keep])
+    return rows[(rows["work_id"] != survivor) & ~rows.index.isin(drop)]
 
 
 def carry_screening_decisions(decisions: pd.DataFrame, changes: IdChanges, not_screened: set[str]
@@ -148,10 +158,8 @@ def carry_screening_decisions(decisions: pd.DataFrame, changes: IdChanges, not_s
                         f"differ: add a row for {survivor} at {stage} with reviewer 'consensus' to a file in "
                         f"data/screening/, and replace the retired ids by {survivor} in your decision files"))
                     continue
-                keep = survivor if survivor in decided else decided[0]
-                drop |= set(rows.index[rows["work_id"] != keep])
-            moved = rows[(rows["work_id"] != survivor) & ~rows.index.isin(drop)]
-            _announce(moved, survivor, f"{stage} decision")
+            moved = _rows_to_move(rows, survivor, decided, drop)
+            _announce([(f"{r.file}:{r.line}", r.work_id) for r in moved.itertuples()], survivor, f"{stage} decision")
             decisions.loc[moved.index, "work_id"] = survivor
     decisions = decisions.drop(index=sorted(drop))
     decided_ids = set(decisions["work_id"])
@@ -182,19 +190,15 @@ def carry_extraction_rows(frame: pd.DataFrame, changes: IdChanges, included: set
     for survivor, retired in changes.groups().items():
         rows = frame[frame["work_id"].isin([survivor, *retired])]
         extracted = sorted(set(rows["work_id"]))
-        if len(extracted) > 1:
-            if len(rows.drop(columns="work_id").drop_duplicates()) > 1:
-                conflicts.append(conflict(
-                    "; ".join(w for w in extracted if w != survivor), [survivor], "extraction", describe(rows),
-                    f"works {', '.join(extracted)} were merged into {survivor} and their extraction rows differ: "
-                    f"keep one row, with work_id {survivor}, in {path} and delete the others"))
-                continue
-            keep = survivor if survivor in extracted else extracted[0]
-            drop |= set(rows.index[rows["work_id"] != keep])
-        moved = rows[(rows["work_id"] != survivor) & ~rows.index.isin(drop)]
-        for index, work_id in zip(moved.index, moved["work_id"], strict=True):
-            log.warning("%s:%d: extraction row of retired work id %s now applies to %s, which it was merged into; "
-                        "replace the id in the file", path, int(index) + 2, work_id, survivor)
+        if len(extracted) > 1 and len(rows.drop(columns="work_id").drop_duplicates()) > 1:
+            conflicts.append(conflict(
+                "; ".join(w for w in extracted if w != survivor), [survivor], "extraction", describe(rows),
+                f"works {', '.join(extracted)} were merged into {survivor} and their extraction rows differ: "
+                f"keep one row, with work_id {survivor}, in {path} and delete the others"))
+            continue
+        moved = _rows_to_move(rows, survivor, extracted, drop)
+        _announce([(f"{path}:{int(i) + 2}", w) for i, w in zip(moved.index, moved["work_id"], strict=True)],
+                  survivor, "extraction row")
         frame.loc[moved.index, "work_id"] = survivor
     frame = frame.drop(index=sorted(drop))
     extracted_ids = set(frame["work_id"])
