@@ -1,20 +1,23 @@
 # Two commands for people: `make review` builds the review PDF, `make test` runs the tests (`make draft`: a PDF
 # marked DRAFT before screening and extraction are finished).
 # Both create .venv and install exactly the locked dependencies first (needs only Python >= 3.11 with pip).
+# The shipped review is the project in reviews/cryoneurolysis (REVIEW=path builds another project folder).
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 CORES  ?= 2
 STAMP  := $(VENV)/.reviewflow-installed
+REVIEW ?= reviews/cryoneurolysis
+RUN    := cd $(REVIEW) && $(abspath $(BIN))/reviewflow
 
 .PHONY: review draft test install lock check-lock rebuild check-reproducible lint clean-logs
 
-review: $(STAMP)  ## install, then build results/ and results/manuscript/review.pdf from the raw exports
-	@$(BIN)/reviewflow build --cores $(CORES)
+review: $(STAMP)  ## install, then build the review's results/ and results/manuscript/review.pdf from its raw exports
+	@$(RUN) build --cores $(CORES)
 
 draft: $(STAMP)  ## like review, but works awaiting screening or extraction do not stop it; every page says DRAFT
-	@$(BIN)/reviewflow build --cores $(CORES) --draft
+	@$(RUN) build --cores $(CORES) --draft
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
@@ -37,13 +40,13 @@ check-lock: $(STAMP)  ## fail if requirements.lock does not match pyproject.toml
 	$(BIN)/python tools/lock.py --check
 
 rebuild: $(STAMP)  ## re-run every stage from data/raw, whatever is up to date
-	$(BIN)/reviewflow build --cores $(CORES) --forceall
+	$(RUN) build --cores $(CORES) --forceall
 
 check-reproducible: $(STAMP)  ## rebuild everything and fail if any committed result changes
-	bash .ci/check-reproducible
+	$(RUN) verify --cores $(CORES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check
 
 clean-logs:
-	rm -rf logs .snakemake/log
+	rm -rf $(REVIEW)/logs $(REVIEW)/.snakemake/log

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-PROJECT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT.parent / "shared"
+REPO = Path(__file__).resolve().parents[1]
+# The shipped review is one review project inside this repository (see README, "Where the shipped review lives").
+PROJECT = REPO / "reviews" / "cryoneurolysis"
+SHARED = REPO.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "exports"
 
 

@@ -21,7 +21,7 @@ from matplotlib.font_manager import FontProperties
 
 from reviewflow.report.figures.save import FONT_FAMILY, FONT_FILES, pinned_fonts
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[1] / "reviews" / "cryoneurolysis"
 
 
 def make_impostor(folder: Path) -> Path:

@@ -8,10 +8,10 @@ from importlib.metadata import version
 
 from packaging.requirements import Requirement
 
-from tests.conftest import PROJECT
+from tests.conftest import REPO
 
-PYPROJECT = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
-LOCK_TEXT = (PROJECT / "requirements.lock").read_text(encoding="utf-8")
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+LOCK_TEXT = (REPO / "requirements.lock").read_text(encoding="utf-8")
 PINS = re.findall(r"(?m)^([A-Za-z0-9_.-]+)==([^\s;\\]+)", LOCK_TEXT)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import FIXTURES, MEDLINE_TEXT, PROJECT, RIS_TEXT
+from tests.conftest import FIXTURES, MEDLINE_TEXT, REPO, RIS_TEXT
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def wheel_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("wheel")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(work / "dist"), str(PROJECT)], capture_output=True, text=True, timeout=300)
+         "--wheel-dir", str(work / "dist"), str(REPO)], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     wheel = next((work / "dist").glob("reviewflow-*.whl"))
     installed = subprocess.run(
@@ -44,7 +44,7 @@ def run_installed(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProc
 def test_the_wheel_carries_the_schemas(wheel_site: tuple[Path, Path]) -> None:
     wheel, _ = wheel_site
     names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {p.relative_to(PROJECT / "src").as_posix() for p in (PROJECT / "src/reviewflow/schemas").iterdir()}
+    shipped = {p.relative_to(REPO / "src").as_posix() for p in (REPO / "src/reviewflow/schemas").iterdir()}
     assert shipped and shipped <= names, sorted(shipped - names)
 
 

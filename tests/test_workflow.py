@@ -4,6 +4,7 @@ hand-edited committed result is caught."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import CONFIG_TEXT, MEDLINE_TEXT, RIS_TEXT
+from tests.conftest import CONFIG_TEXT, MEDLINE_TEXT, REPO, RIS_TEXT
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
@@ -80,10 +81,17 @@ def test_workflow_guides_a_reviewer_from_exports_to_pdf(small_review: Path) -> N
     assert (small_review / "results/manuscript/review.pdf").read_bytes().startswith(b"%PDF")
 
     # The package's code is an input of every rule: changed deduplication rules re-run dedup and what follows.
-    assert "Nothing to be done" in run([str(SNAKEMAKE), "--cores", "2", "--dry-run"], small_review).stdout
-    code = small_review / "src/reviewflow/dedup/rules.py"
+    # The workflow runs a copy of the package (first on PYTHONPATH), so the test can change its code.
+    package = small_review.parent / "package"
+    shutil.copytree(REPO / "src" / "reviewflow", package / "reviewflow",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(package)}
+    # Other package files are other inputs (Snakemake's "input" trigger), so one build with the copy first.
+    assert run([str(SNAKEMAKE), "--cores", "2", "--quiet", "rules"], small_review, env=env).returncode == 0
+    assert "Nothing to be done" in run([str(SNAKEMAKE), "--cores", "2", "--dry-run"], small_review, env=env).stdout
+    code = package / "reviewflow/dedup/rules.py"
     code.write_text(code.read_text(encoding="utf-8") + "# a changed rule\n", encoding="utf-8")
-    dry_run = run([str(SNAKEMAKE), "--cores", "2", "--dry-run"], small_review)
+    dry_run = run([str(SNAKEMAKE), "--cores", "2", "--dry-run"], small_review, env=env)
     assert "rule dedup:" in dry_run.stdout and "rule manuscript:" in dry_run.stdout, dry_run.stdout
 
 
@@ -101,22 +109,27 @@ def test_cli_reports_bad_input_in_one_line_without_traceback(small_review: Path)
 
 
 def test_reproducibility_check_catches_a_hand_edited_result(project_copy: Path) -> None:
+    """`reviewflow verify` (what CI and every project's .ci/run run) passes on the committed review and names a
+    result someone edited by hand."""
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
     assert run(["git", "init", "-q"], project_copy).returncode == 0
     run([*git, "add", "-A"], project_copy)
     run([*git, "commit", "-qm", "snapshot"], project_copy)
-    env = {"SNAKEMAKE": str(SNAKEMAKE), "PATH": "/usr/bin:/bin"}
+    verify = [sys.executable, "-m", "reviewflow", "verify"]
 
-    clean = run(["bash", ".ci/check-reproducible"], project_copy, env=env)
-    assert clean.returncode == 0, clean.stderr
+    clean = run(verify, project_copy)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "reproducibility check passed" in clean.stdout
 
     prisma_path = project_copy / "results/prisma.json"
     prisma = json.loads(prisma_path.read_text())
     prisma["included"] += 1
     prisma_path.write_text(json.dumps(prisma, indent=2, sort_keys=True) + "\n")
+    uncommitted = run(verify, project_copy)
+    assert uncommitted.returncode == 1 and "results/prisma.json" in uncommitted.stderr
+    assert "already differ from the last commit" in uncommitted.stderr
     run([*git, "commit", "-qam", "hand edit"], project_copy)
-    edited = run(["bash", ".ci/check-reproducible"], project_copy, env=env)
+    edited = run(verify, project_copy)
     assert edited.returncode == 1
     assert "REPRODUCIBILITY CHECK FAILED" in edited.stderr and "results/prisma.json" in edited.stderr
 

@@ -38,6 +38,8 @@ _FINISHED = re.compile(r"Finished jobid: \d+ \(Rule: (?P<rule>\w+)\)")
 _FAILED = re.compile(r"^\s*Error in rule (?P<rule>\w+):\s*$")
 _LOG_LINE = re.compile(r"^\s*log: (?P<log>\S+)")
 _NOTHING = "Nothing to be done"
+_TARGET_RULES = ("all", "default")
+"""Rules that only gather the stages' outputs (the workflow's `all`, a project Snakefile's `default`)."""
 
 
 @dataclass
@@ -69,9 +71,9 @@ def run_snakemake(command: Sequence[str], log_path: Path = BUILD_LOG, echo: bool
         for line in process.stdout:
             log.write(line)
             outcome.tail = [*outcome.tail[-39:], line.rstrip("\n")]
-            if (match := _STARTED.match(line)) and match["rule"] != "all" and echo:
+            if (match := _STARTED.match(line)) and match["rule"] not in _TARGET_RULES and echo:
                 print(f"  {match['rule']} ...", flush=True)
-            elif (match := _FINISHED.search(line)) and match["rule"] != "all":
+            elif (match := _FINISHED.search(line)) and match["rule"] not in _TARGET_RULES:
                 outcome.finished.append(match["rule"])
             elif match := _FAILED.match(line):
                 current_failed = match["rule"]

@@ -50,7 +50,7 @@ def test_work_ids_are_stable_when_a_new_export_arrives(mini_project: Path) -> No
 
 
 def test_same_title_different_year_or_doi_is_not_merged() -> None:
-    config = load_config(Path(__file__).resolve().parents[2] / "config" / "review.yaml")
+    config = load_config(Path(__file__).resolve().parents[2] / "reviews" / "cryoneurolysis" / "config" / "review.yaml")
     base = dict.fromkeys(MERGED_FIELDS, "")
     rows = [
         base | {"record_id": "scopus:ha", "database": "scopus", "title": "Annual report of the society",
@@ -80,7 +80,7 @@ def test_same_title_different_year_or_doi_is_not_merged() -> None:
 
 
 def test_same_title_with_a_missing_year_merges_on_the_authors() -> None:
-    config = load_config(Path(__file__).resolve().parents[2] / "config" / "review.yaml")
+    config = load_config(Path(__file__).resolve().parents[2] / "reviews" / "cryoneurolysis" / "config" / "review.yaml")
     base = dict.fromkeys(MERGED_FIELDS, "")
     title = "Cryoneurolysis of the genicular nerves"
     rows = [

@@ -9,7 +9,7 @@ import pandas as pd
 from reviewflow.config import load_config
 from reviewflow.report.tables import cell, design_table, published_reference_bibtex
 
-CONFIG = load_config(Path(__file__).resolve().parents[2] / "config" / "review.yaml")
+CONFIG = load_config(Path(__file__).resolve().parents[2] / "reviews" / "cryoneurolysis" / "config" / "review.yaml")
 
 
 def test_cell_escapes_markdown_and_marks_missing_values() -> None:

@@ -28,6 +28,7 @@ def load_search_log(path: Path) -> dict[str, Any]:
     schema = json.loads((SCHEMA_DIR / "search_log.schema.json").read_text(encoding="utf-8"))
     searches = log.get("searches") if isinstance(log, dict) else None
     if isinstance(searches, dict):
+        _refuse_placeholders(searches, path)
         # Each search on its own first, so a mistake is named at its search rather than as "not valid under
         # any of the given schemas" for the whole database.
         search_schema = {"$schema": schema["$schema"], **schema["$defs"]["search"]}
@@ -40,13 +41,31 @@ def load_search_log(path: Path) -> dict[str, Any]:
     return {"searches": {db: value if isinstance(value, list) else [value] for db, value in searches.items()}}
 
 
+def _refuse_placeholders(searches: dict[str, Any], path: Path) -> None:
+    """`reviewflow init` writes TODO where only the team knows the answer; say so before the schema's terser
+    complaints about types and patterns."""
+    for database, value in searches.items():
+        entries = value if isinstance(value, list) else [value]
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                continue
+            for key, item in entry.items():
+                if isinstance(item, str) and item.strip().upper().startswith("TODO"):
+                    where = f"searches.{database}" + (f"[{number}]" if isinstance(value, list) else "")
+                    raise InputError(f"the search log is not filled in yet: {where}.{key} still says TODO",
+                                     file=path, field=f"{where}.{key}",
+                                     expected="the search as run: its date (YYYY-MM-DD), the query exactly as "
+                                              "run, and the number of hits the database reported",
+                                     hint="replace every TODO in the search log (PRISMA-S items 1-13)")
+
+
 def _raise_first(errors: Iterable[jsonschema.ValidationError], path: Path, prefix: str) -> None:
     ordered = sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
     if ordered:
         first = ordered[0]
         field = ".".join([prefix, *map(str, first.absolute_path)] if prefix else map(str, first.absolute_path))
         raise InputError(first.message, file=path, field=field or "(top level)",
-                         hint="the schema is src/reviewflow/schemas/search_log.schema.json")
+                         hint="the schema is reviewflow/schemas/search_log.schema.json in the installed package")
 
 
 def reconcile(

@@ -2,6 +2,8 @@ import glob
 import os
 import sys
 
+from reviewflow.workflow import package_sources
+
 # Every rule runs the package with the interpreter that runs Snakemake, so the workflow uses the installed,
 # locked reviewflow whatever is on PATH.
 REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
@@ -19,9 +21,9 @@ DECISIONS_DIR = "data/screening"
 # final build never keeps a draft's outputs.
 DRAFT = str(config.get("draft", False)).strip().lower() in ("true", "1", "yes")
 DRAFT_FLAG = "--draft" if DRAFT else ""
-# The package's code and table schemas are inputs of every rule: a changed rule of deduplication or a changed
-# schema re-runs the stages after it, as a changed export does (the package is installed editable).
-PACKAGE_SOURCES = sorted(glob.glob("src/reviewflow/**/*.py", recursive=True) + glob.glob("src/reviewflow/schemas/*"))
+# The package's code, rules and table schemas are inputs of every rule: a changed rule of deduplication or a
+# changed schema re-runs the stages after it, as a changed export does (wherever the package is installed).
+PACKAGE_SOURCES = package_sources()
 
 
 # Files people write are inputs of every rule that reads them, whether or not they exist today. An input function
