@@ -41,18 +41,32 @@ def compute_prisma(
         {"id": db, "label": config["databases"][db]["label"], "records": per_database[db]}
         for db in config["databases"]
     ]
-    final = screening.set_index("work_id")["final"]
-    status = Counter(final)
     awaiting = awaiting_counts(screening, studies) if studies is not None else None
-    if awaiting is None and (status[AWAITING_STATUS["title_abstract"]] or status[AWAITING_STATUS["full_text"]]):
+    if awaiting is None and screening["final"].isin(AWAITING_STATUS.values()).any():
         raise InvariantError("PRISMA counts of a final build: results/screening.csv has works awaiting a decision")
+    prisma = {
+        "identification": {"databases": databases, "total": import_report["records_total"]},
+        **screening_flow(screening, auto_excluded, config, duplicates=import_report["records_total"] - len(works)),
+    }
+    extracted = None
+    if awaiting is not None:
+        prisma["awaiting"] = awaiting
+        extracted = len(studies)
+    check_prisma(prisma, works=len(works), screening_rows=len(screening), extracted=extracted)
+    return prisma
+
+
+def screening_flow(screening: pd.DataFrame, auto_excluded: pd.DataFrame, config: dict[str, Any], *,
+                   duplicates: int) -> dict[str, Any]:
+    """The counts from "removed before screening" down to "included" for a set of works (all works, or the new
+    works of an update); one definition for both flows, so they cannot drift apart."""
+    status = Counter(screening["final"])
     screened = screening[screening["final"] != "auto_excluded"]
     excluded_ft = screening[screening["final"] == "excluded_full_text"]
     reasons = config["screening"]["reasons"]
-    prisma = {
-        "identification": {"databases": databases, "total": import_report["records_total"]},
+    return {
         "removed_before_screening": {
-            "duplicates": import_report["records_total"] - len(works),
+            "duplicates": duplicates,
             "automation": len(auto_excluded),
             "other": 0,
             "automation_reasons": _by_reason(auto_excluded["reason"], config["eligibility"]["reasons"]),
@@ -70,12 +84,6 @@ def compute_prisma(
         "excluded_full_text_total": len(excluded_ft),
         "included": status["included"],
     }
-    extracted = None
-    if awaiting is not None:
-        prisma["awaiting"] = awaiting
-        extracted = len(studies)
-    check_prisma(prisma, works=len(works), screening_rows=len(screening), extracted=extracted)
-    return prisma
 
 
 def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_rows: int | None = None,
@@ -85,27 +93,9 @@ def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_
     In a draft the awaiting works are terms of the identities: screened = excluded + sought + awaiting
     screening, sought = not retrieved + assessed + awaiting full text, included = extracted + awaiting extraction.
     """
-    removed = prisma["removed_before_screening"]
     awaiting = prisma.get("awaiting", dict.fromkeys(AWAITING_KEYS, 0))
-    unique = prisma["identification"]["total"] - removed["duplicates"]
-    identities = [
-        ("identification: databases sum to total",
-         sum(d["records"] for d in prisma["identification"]["databases"]), prisma["identification"]["total"]),
-        ("removed by automation: reasons sum to total",
-         sum(r["count"] for r in removed["automation_reasons"]), removed["automation"]),
-        ("unique works = removed by automation + other + screened",
-         unique, removed["automation"] + removed["other"] + prisma["screened"]),
-        ("screened = excluded at title/abstract + sought for retrieval + awaiting screening",
-         prisma["screened"],
-         prisma["excluded_title_abstract"] + prisma["sought_for_retrieval"] + awaiting["title_abstract"]),
-        ("sought = not retrieved + assessed + awaiting full-text assessment",
-         prisma["sought_for_retrieval"],
-         prisma["not_retrieved"] + prisma["assessed_full_text"] + awaiting["full_text"]),
-        ("assessed = excluded at full text + included",
-         prisma["assessed_full_text"], prisma["excluded_full_text_total"] + prisma["included"]),
-        ("excluded at full text: reasons sum to total",
-         sum(r["count"] for r in prisma["excluded_full_text"]), prisma["excluded_full_text_total"]),
-    ]
+    identities = flow_identities(prisma, awaiting)
+    unique = prisma["identification"]["total"] - prisma["removed_before_screening"]["duplicates"]
     if works is not None:
         identities.append(("identified = duplicates removed + unique works", unique, works))
     if extracted is not None:
@@ -113,6 +103,40 @@ def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_
                            extracted + awaiting["extraction"]))
     if screening_rows is not None:
         identities.append(("every work has a screening status", screening_rows, unique))
+    raise_unbalanced(identities)
+
+
+Identity = tuple[str, int, int]
+"""(what must hold, left side, right side)."""
+
+
+def flow_identities(flow: dict[str, Any], awaiting: dict[str, int]) -> list[Identity]:
+    """The identities of one flow (the whole review, or the new studies of an update) from identification down
+    to included, with a draft's awaiting works as terms."""
+    removed = flow["removed_before_screening"]
+    unique = flow["identification"]["total"] - removed["duplicates"]
+    return [
+        ("identification: databases sum to total",
+         sum(d["records"] for d in flow["identification"]["databases"]), flow["identification"]["total"]),
+        ("removed by automation: reasons sum to total",
+         sum(r["count"] for r in removed["automation_reasons"]), removed["automation"]),
+        ("unique works = removed by automation + other + screened",
+         unique, removed["automation"] + removed["other"] + flow["screened"]),
+        ("screened = excluded at title/abstract + sought for retrieval + awaiting screening",
+         flow["screened"],
+         flow["excluded_title_abstract"] + flow["sought_for_retrieval"] + awaiting["title_abstract"]),
+        ("sought = not retrieved + assessed + awaiting full-text assessment",
+         flow["sought_for_retrieval"],
+         flow["not_retrieved"] + flow["assessed_full_text"] + awaiting["full_text"]),
+        ("assessed = excluded at full text + included",
+         flow["assessed_full_text"], flow["excluded_full_text_total"] + flow["included"]),
+        ("excluded at full text: reasons sum to total",
+         sum(r["count"] for r in flow["excluded_full_text"]), flow["excluded_full_text_total"]),
+    ]
+
+
+def raise_unbalanced(identities: list[Identity]) -> None:
+    """One InvariantError naming every identity that fails (nothing when all hold)."""
     failed = [f"{name}: {left} != {right}" for name, left, right in identities if left != right]
     if failed:
         raise InvariantError("PRISMA arithmetic does not balance: " + "; ".join(failed))
