@@ -43,8 +43,12 @@ def cmd_import(args: argparse.Namespace) -> None:
     if not (args.records and args.report):
         raise InputError("nothing to import", expected="export FILE... -o OUT.csv, or --records and --report to "
                          "import the exports listed in the config")
+    from reviewflow.synthesis.prisma_update import split_searches
+
     raw: list[dict] = []
-    records, report = import_exports(_config(args), Path.cwd(), raw_sink=raw)
+    config = _config(args)
+    records, report = import_exports(config, Path.cwd(), raw_sink=raw)
+    split_searches(config, report["searches"], Path(args.config))  # an update's dates, checked before screening
     write_table(records, Path(args.records), sort_by=["database", "source_file", "source_position"])
     write_json(report, Path(args.report))
     if args.raw:
@@ -167,18 +171,26 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
     from reviewflow.synthesis.draft import refuse_draft_results
     from reviewflow.synthesis.numbers import compute_numbers, variables_yaml
     from reviewflow.synthesis.prisma import compute_prisma
+    from reviewflow.synthesis.prisma_update import compute_update, split_searches
     from reviewflow.tables import read_table, write_json
 
     config = _config(args)
     report = json.loads(Path(args.import_report).read_text(encoding="utf-8"))
     screening = read_table(Path(args.screening))
     studies = read_table(Path(args.studies))
+    works, auto_excluded = read_table(Path(args.works)), read_table(Path(args.auto_excluded))
     if not args.draft:
         refuse_draft_results(screening, Path(args.screening))
-    prisma = compute_prisma(
-        report, read_table(Path(args.works)), read_table(Path(args.auto_excluded)), screening, config,
-        studies=studies if args.draft else None,
-    )
+    draft_studies = studies if args.draft else None
+    prisma = compute_prisma(report, works, auto_excluded, screening, config, studies=draft_studies)
+    split = split_searches(config, report.get("searches"), Path(args.config))
+    if split is not None:
+        if not args.records:
+            raise InputError("the counts of an updated review need each record's export file", field="--records",
+                             expected="results/records.csv")
+        records = read_table(Path(args.records), required=["record_id", "database", "source_file"])
+        prisma["update"] = compute_update(prisma, split, records, works, auto_excluded, screening, config,
+                                          studies=draft_studies)
     pairs = read_table(Path(args.dedup_pairs), required=["rule", "verdict"])
     numbers = compute_numbers(prisma, studies, config, pairs)
     write_json(prisma, Path(args.prisma))
@@ -307,6 +319,8 @@ def _parser() -> argparse.ArgumentParser:
           ("--screening", "screening CSV"),
           ("--studies", "studies CSV"), ("--prisma", "output PRISMA JSON"), ("--numbers", "output numbers JSON"),
           ("--variables", "output Quarto _variables.yml"))
+    sub.choices["synthesise"].add_argument(
+        "--records", help="records CSV (each record's export file); needed when the config describes an update")
     stage("figures", cmd_figures, "Draw the PRISMA 2020 flow diagram and the review's plots.",
           ("--prisma", "PRISMA JSON"), ("--studies", "studies CSV"), ("--outdir", "figures folder"))
     stage("tables", cmd_tables, "Write the manuscript's tables and the bibliography of included studies.",

@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from reviewflow.synthesis.draft import add_awaiting_numbers
+from reviewflow.synthesis.prisma_update import add_update_numbers
 
 
 class Numbers:
@@ -56,6 +57,7 @@ def _flatten_prisma(numbers: Numbers, prisma: dict[str, Any]) -> None:
                     f"Reports excluded at full text: {reason['label']}")
     numbers.add("prisma.included", prisma["included"], "Studies included in the review")
     add_awaiting_numbers(numbers, prisma)
+    add_update_numbers(numbers, prisma)
 
 
 def _study_numbers(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:

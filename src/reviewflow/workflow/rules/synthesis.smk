@@ -4,6 +4,7 @@ rule synthesis:
     input:
         code=PACKAGE_SOURCES,
         report="results/import_report.json",
+        records="results/records.csv",
         works="results/works.csv",
         pairs="results/dedup_pairs.csv",
         auto_excluded="results/auto_excluded.csv",
@@ -20,6 +21,6 @@ rule synthesis:
         "logs/synthesis.log",
     shell:
         "{REVIEWFLOW} --log {log} synthesise --config {input.config} --import-report {input.report}"
-        " --works {input.works} --dedup-pairs {input.pairs} --auto-excluded {input.auto_excluded}"
+        " --records {input.records} --works {input.works} --dedup-pairs {input.pairs} --auto-excluded {input.auto_excluded}"
         " --screening {input.screening} --studies {input.studies} --prisma {output.prisma} --numbers {output.numbers}"
         " --variables {output.variables} {params.draft}"
