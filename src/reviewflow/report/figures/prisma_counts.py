@@ -1,11 +1,12 @@
 """The counts the PRISMA flow diagram shows, read from ``results/prisma.json`` and checked to balance before
 anything is drawn. A draft's ``awaiting`` section (works awaiting screening, full-text assessment, extraction)
-is read too and added to the identities it belongs to."""
+is read too and added to the identities it belongs to. An updated review's ``update`` section (the new studies'
+flow and the previous version) is checked the same way and tied to the whole review's counts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reviewflow.errors import InvariantError
@@ -37,105 +38,178 @@ class PrismaCounts:
     awaiting_title_abstract: int = 0
     awaiting_full_text: int = 0
     awaiting_extraction: int = 0
+    update: UpdateCounts | None = None
+
+
+@dataclass(frozen=True)
+class UpdateCounts:
+    """An updated review's counts (``prisma.json`` ``update``): the new studies' flow and the previous version."""
+
+    flow: PrismaCounts
+    duplicates_of_previous: int
+    duplicates_within_update: int
+    previous_studies: int
+    previous_reports: int
+    new_reports: int
+    total_studies: int
+    total_reports: int
+    previous_awaiting: int = 0
+    previous_awaiting_extraction: int = 0
 
 
 def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
-    """Read the counts and check every PRISMA identity, reporting all failures at once."""
+    """Read the counts and check every PRISMA identity, reporting all failures at once (an update's too)."""
     if not isinstance(prisma, Mapping):
         raise ValueError(
             f"prisma must be a mapping (the content of results/prisma.json), got {type(prisma).__name__}"
         )
-    ident = _section(prisma, "identification")
-    removed = _section(prisma, "removed_before_screening")
-    registers = (
-        _items(ident["registers"], "identification.registers", "records", "id")
-        if "registers" in ident
-        else None
-    )
-    c = PrismaCounts(
-        databases=_items(
-            _get(ident, "databases", "identification"), "identification.databases", "records", "id"
-        ),
-        registers=registers,
-        total=_count(ident, "total", "identification"),
-        duplicates=_count(removed, "duplicates", "removed_before_screening"),
-        automation=_count(removed, "automation", "removed_before_screening"),
-        automation_reasons=_items(
-            removed.get("automation_reasons", []),
-            "removed_before_screening.automation_reasons",
-            "count",
-            "reason",
-        ),
-        other=_count(removed, "other", "removed_before_screening"),
-        screened=_count(prisma, "screened"),
-        excluded_title_abstract=_count(prisma, "excluded_title_abstract"),
-        sought_for_retrieval=_count(prisma, "sought_for_retrieval"),
-        not_retrieved=_count(prisma, "not_retrieved"),
-        assessed_full_text=_count(prisma, "assessed_full_text"),
-        excluded_full_text=_items(
-            _get(prisma, "excluded_full_text"), "excluded_full_text", "count", "reason"
-        ),
-        excluded_full_text_total=_count(prisma, "excluded_full_text_total"),
-        included=_count(prisma, "included"),
-        **_awaiting(prisma),
-    )
-    draft = "awaiting" in prisma
-    sources = sum(n for _, n in c.databases) + sum(n for _, n in c.registers or [])
-    source_terms = "sum(identification.databases[].records)" + (
-        " + sum(identification.registers[].records)" if c.registers is not None else ""
-    )
-    identities: list[tuple[str, int, list[int]]] = [
-        (f"identification.total = {source_terms}", c.total, [sources]),
-        (
-            "identification.total = duplicates + automation + other + screened",
-            c.total,
-            [c.duplicates, c.automation, c.other, c.screened],
-        ),
-        (
-            "removed_before_screening.automation = sum(automation_reasons[].count)",
-            c.automation,
-            [n for _, n in c.automation_reasons],
-        ),
-        (
-            "screened = excluded_title_abstract + sought_for_retrieval"
-            + (" + awaiting.title_abstract" if draft else ""),
-            c.screened,
-            [c.excluded_title_abstract, c.sought_for_retrieval] + ([c.awaiting_title_abstract] if draft else []),
-        ),
-        (
-            "sought_for_retrieval = not_retrieved + assessed_full_text" + (" + awaiting.full_text" if draft else ""),
-            c.sought_for_retrieval,
-            [c.not_retrieved, c.assessed_full_text] + ([c.awaiting_full_text] if draft else []),
-        ),
-        (
-            "assessed_full_text = excluded_full_text_total + included",
-            c.assessed_full_text,
-            [c.excluded_full_text_total, c.included],
-        ),
-        (
-            "excluded_full_text_total = sum(excluded_full_text[].count)",
-            c.excluded_full_text_total,
-            [n for _, n in c.excluded_full_text],
-        ),
-    ]
-    failures = [
-        f"  {name}: {lhs} != {' + '.join(map(str, parts)) or '0'} (= {sum(parts)})"
-        for name, lhs, parts in identities
-        if lhs != sum(parts)
-    ]
-    if c.awaiting_extraction > c.included:
-        failures.append(f"  awaiting.extraction <= included: {c.awaiting_extraction} > {c.included}")
+    c = _flow_counts(prisma, "")
+    failures = _flow_failures(c, "awaiting" in prisma, "")
+    if "update" in prisma:
+        update, update_failures = _update_counts(_section(prisma, "update"), c)
+        c = replace(c, update=update)
+        failures += update_failures
     if failures:
         raise PrismaBalanceError("PRISMA counts do not balance:\n" + "\n".join(failures))
     return c
 
 
-def _awaiting(prisma: Mapping[str, Any]) -> dict[str, int]:
+def _flow_counts(node: Mapping[str, Any], p: str) -> PrismaCounts:
+    """One flow from identification to included: the whole review (``p`` empty) or an update's new studies
+    (``p`` = ``update.``, which prefixes every name in messages)."""
+    ident = _section(node, "identification", p)
+    removed = _section(node, "removed_before_screening", p)
+    registers = (
+        _items(ident["registers"], f"{p}identification.registers", "records", "id")
+        if "registers" in ident
+        else None
+    )
+    return PrismaCounts(
+        databases=_items(
+            _get(ident, "databases", f"{p}identification"), f"{p}identification.databases", "records", "id"
+        ),
+        registers=registers,
+        total=_count(ident, "total", f"{p}identification"),
+        duplicates=_count(removed, "duplicates", f"{p}removed_before_screening"),
+        automation=_count(removed, "automation", f"{p}removed_before_screening"),
+        automation_reasons=_items(
+            removed.get("automation_reasons", []),
+            f"{p}removed_before_screening.automation_reasons",
+            "count",
+            "reason",
+        ),
+        other=_count(removed, "other", f"{p}removed_before_screening"),
+        screened=_count(node, "screened", p.rstrip(".")),
+        excluded_title_abstract=_count(node, "excluded_title_abstract", p.rstrip(".")),
+        sought_for_retrieval=_count(node, "sought_for_retrieval", p.rstrip(".")),
+        not_retrieved=_count(node, "not_retrieved", p.rstrip(".")),
+        assessed_full_text=_count(node, "assessed_full_text", p.rstrip(".")),
+        excluded_full_text=_items(
+            _get(node, "excluded_full_text", p.rstrip(".")), f"{p}excluded_full_text", "count", "reason"
+        ),
+        excluded_full_text_total=_count(node, "excluded_full_text_total", p.rstrip(".")),
+        included=_count(node, "included", p.rstrip(".")),
+        **_awaiting(node, p),
+    )
+
+
+def _flow_failures(c: PrismaCounts, draft: bool, p: str) -> list[str]:
+    """The identities of one flow that fail, each as '  name: lhs != parts (= sum)'."""
+    sources = sum(n for _, n in c.databases) + sum(n for _, n in c.registers or [])
+    source_terms = f"sum({p}identification.databases[].records)" + (
+        f" + sum({p}identification.registers[].records)" if c.registers is not None else ""
+    )
+    identities: list[tuple[str, int, list[int]]] = [
+        (f"{p}identification.total = {source_terms}", c.total, [sources]),
+        (
+            f"{p}identification.total = duplicates + automation + other + screened",
+            c.total,
+            [c.duplicates, c.automation, c.other, c.screened],
+        ),
+        (
+            f"{p}removed_before_screening.automation = sum(automation_reasons[].count)",
+            c.automation,
+            [n for _, n in c.automation_reasons],
+        ),
+        (
+            f"{p}screened = excluded_title_abstract + sought_for_retrieval"
+            + (" + awaiting.title_abstract" if draft else ""),
+            c.screened,
+            [c.excluded_title_abstract, c.sought_for_retrieval] + ([c.awaiting_title_abstract] if draft else []),
+        ),
+        (
+            f"{p}sought_for_retrieval = not_retrieved + assessed_full_text"
+            + (" + awaiting.full_text" if draft else ""),
+            c.sought_for_retrieval,
+            [c.not_retrieved, c.assessed_full_text] + ([c.awaiting_full_text] if draft else []),
+        ),
+        (
+            f"{p}assessed_full_text = excluded_full_text_total + included",
+            c.assessed_full_text,
+            [c.excluded_full_text_total, c.included],
+        ),
+        (
+            f"{p}excluded_full_text_total = sum(excluded_full_text[].count)",
+            c.excluded_full_text_total,
+            [n for _, n in c.excluded_full_text],
+        ),
+    ]
+    failures = _failures(identities)
+    if c.awaiting_extraction > c.included:
+        failures.append(f"  {p}awaiting.extraction <= {p}included: {c.awaiting_extraction} > {c.included}")
+    return failures
+
+
+def _failures(identities: list[tuple[str, int, list[int]]]) -> list[str]:
+    return [
+        f"  {name}: {lhs} != {' + '.join(map(str, parts)) or '0'} (= {sum(parts)})"
+        for name, lhs, parts in identities
+        if lhs != sum(parts)
+    ]
+
+
+def _update_counts(node: Mapping[str, Any], whole: PrismaCounts) -> tuple[UpdateCounts, list[str]]:
+    """The ``update`` section and the identities tying it to the previous version and the whole review."""
+    flow = _flow_counts(node, "update.")
+    removed = _section(node, "removed_before_screening", "update")
+    previous = _section(node, "previous_version", "update")
+    where = "update.previous_version"
+    awaiting = _section(previous, "awaiting", where) if "awaiting" in previous else {}
+    u = UpdateCounts(
+        flow=flow,
+        duplicates_of_previous=_count(removed, "duplicates_of_previous", "update.removed_before_screening"),
+        duplicates_within_update=_count(removed, "duplicates_within_update", "update.removed_before_screening"),
+        previous_studies=_count(previous, "studies_included", where),
+        previous_reports=_count(previous, "reports_included", where),
+        new_reports=_count(node, "reports_included", "update"),
+        total_studies=_count(node, "total_studies_included", "update"),
+        total_reports=_count(node, "total_reports_included", "update"),
+        previous_awaiting=sum(_count(awaiting, key, f"{where}.awaiting") for key in ("title_abstract", "full_text")
+                              if key in awaiting),
+        previous_awaiting_extraction=_count(awaiting, "extraction", f"{where}.awaiting") if awaiting else 0,
+    )
+    records = _count(previous, "records", where)
+    failures = _flow_failures(flow, "awaiting" in node, "update.")
+    failures += _failures([
+        ("update.removed_before_screening.duplicates = duplicates_of_previous + duplicates_within_update",
+         flow.duplicates, [u.duplicates_of_previous, u.duplicates_within_update]),
+        ("identification.total = update.previous_version.records + update.identification.total",
+         whole.total, [records, flow.total]),
+        ("update.total_studies_included = previous_version.studies_included + update.included",
+         u.total_studies, [u.previous_studies, flow.included]),
+        ("update.total_reports_included = previous_version.reports_included + update.reports_included",
+         u.total_reports, [u.previous_reports, u.new_reports]),
+        ("included = update.total_studies_included", whole.included, [u.total_studies]),
+    ])
+    return u, failures
+
+
+def _awaiting(node: Mapping[str, Any], p: str = "") -> dict[str, int]:
     """The draft's awaiting counts as PrismaCounts fields; none (all zero) in a final build's prisma.json."""
-    if "awaiting" not in prisma:
+    if "awaiting" not in node:
         return {}
-    awaiting = _section(prisma, "awaiting")
-    return {f"awaiting_{key}": _count(awaiting, key, "awaiting")
+    awaiting = _section(node, "awaiting", p.rstrip("."))
+    return {f"awaiting_{key}": _count(awaiting, key, f"{p}awaiting")
             for key in ("title_abstract", "full_text", "extraction")}
 
 
@@ -145,10 +219,11 @@ def _get(node: Mapping[str, Any], key: str, where: str = "") -> Any:
     return node[key]
 
 
-def _section(node: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = _get(node, key)
+def _section(node: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any]:
+    value = _get(node, key, where)
     if not isinstance(value, Mapping):
-        raise ValueError(f"prisma '{key}' must be an object, got {type(value).__name__}")
+        name = f"{where}.{key}" if where else key
+        raise ValueError(f"prisma '{name}' must be an object, got {type(value).__name__}")
     return value
 
 

@@ -203,7 +203,8 @@ def _center(label: str, count: int, width: float = LEFT_W, awaiting: tuple[str, 
     return _block([(label, 0), (_n(count), 0), *extra], width, align="center")
 
 
-def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
+def _flow_rows(c: PrismaCounts, w: dict[str, str]) -> list[tuple[_Block, _Block | None]]:
+    """The boxes of the flow from identification to included, as (left, right) per row."""
     identified = [(w["identified"], 0), (f"{w['databases']} {_n(sum(n for _, n in c.databases))}", 1)]
     identified += [(f"{label} {_n(n)}", 2) for label, n in c.databases]
     if c.registers is not None:
@@ -217,7 +218,7 @@ def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
         (f"{w['other']} {_n(c.other)}", 1),
     ]
     reasons = [(w["excluded_full_text"], 0), *[(f"{label} {_n(n)}", 1) for label, n in c.excluded_full_text]]
-    rows: list[tuple[_Block, _Block | None]] = [
+    return [
         (_block(identified, LEFT_W), _block(removed, RIGHT_W)),
         (
             _center(w["screened"], c.screened),
@@ -231,44 +232,52 @@ def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
         (_center(w["assessed_full_text"], c.assessed_full_text), _block(reasons, RIGHT_W)),
         (_center(w["included"], c.included, awaiting=(w["awaiting_extraction"], c.awaiting_extraction)), None),
     ]
-    phases = [("phase_identification", [0]), ("phase_screening", [1, 2, 3]), ("phase_included", [4])]
-    header = _block([(w["header"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT, bold=True)
 
-    heights = [max(left.height, right.height if right else 0.0) for left, right in rows]
+
+PHASES = [("phase_identification", [0]), ("phase_screening", [1, 2, 3]), ("phase_included", [4])]
+"""Phase bars: label key and the rows they span."""
+
+
+def _row_heights(
+    rows: Sequence[Sequence[_Block | None]], phases: Sequence[tuple[str, list[int]]], w: dict[str, str]
+) -> list[float]:
+    """Each row as tall as its tallest box (and its phase label); boxes of similar size share the row height."""
+    heights = [max(block.height for block in row if block is not None) for row in rows]
     for key, members in phases:  # a phase bar must be tall enough for its rotated label
         need = _text_width(w[key], PHASE_PT, bold=True) + 2 * 0.12
         span = sum(heights[i] for i in members) + ROW_GAP * (len(members) - 1)
         if span < need:
             for i in members:
                 heights[i] += (need - span) / len(members)
-    for (left, right), row_height in zip(rows, heights, strict=True):
-        for block in (left, right):  # boxes of similar size share the row height, as in the template
+    for row, row_height in zip(rows, heights, strict=True):
+        for block in row:  # boxes of similar size share the row height, as in the template
             if block is not None and block.natural_height >= STRETCH * row_height:
                 block.min_height = row_height
+    return heights
 
-    width = 2 * MARGIN + PHASE_W + PHASE_GAP + LEFT_W + COL_GAP + RIGHT_W
-    height = 2 * MARGIN + header.height + HEADER_GAP + sum(heights) + ROW_GAP * (len(rows) - 1)
-    fig = new_figure(width, height)
+
+def _axes(fig: Figure, width: float, height: float) -> Axes:
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_axis_off()
+    return ax
 
-    phase_x = MARGIN
-    left_x = phase_x + PHASE_W + PHASE_GAP
-    right_x = left_x + LEFT_W + COL_GAP
 
-    top = height - MARGIN
-    _box(ax, header, left_x, top - header.height, HEADER_STYLE, rounded=True)
-    top -= header.height + HEADER_GAP
-
+def _rows_from(top: float, heights: Sequence[float]) -> tuple[list[float], list[float]]:
+    """Top and middle y of each row, rows stacked downwards from ``top``."""
     row_top: list[float] = []
     row_mid: list[float] = []
     for h in heights:
         row_top.append(top)
         row_mid.append(top - h / 2)
         top -= h + ROW_GAP
+    return row_top, row_mid
 
+
+def _phase_bars(ax: Axes, phases: Sequence[tuple[str, list[int]]], row_top: Sequence[float],
+                heights: Sequence[float], w: dict[str, str]) -> None:
+    phase_x = MARGIN
     for key, members in phases:
         y_top = row_top[members[0]]
         y_bottom = row_top[members[-1]] - heights[members[-1]]
@@ -294,6 +303,10 @@ def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
             family=FONT_FAMILY,
         )
 
+
+def _flow_boxes(ax: Axes, rows: Sequence[tuple[_Block, _Block | None]], row_mid: Sequence[float],
+                left_x: float, right_x: float) -> None:
+    """The flow's boxes, an arrow right to each removal box and down to the next row."""
     for i, (left, right) in enumerate(rows):
         mid = row_mid[i]
         _box(ax, left, left_x, mid - left.height / 2, BOX_STYLE)
@@ -307,6 +320,28 @@ def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
                 (left_x + LEFT_W / 2, mid - left.height / 2),
                 (left_x + LEFT_W / 2, row_mid[i + 1] + below.height / 2),
             )
+
+
+def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
+    rows = _flow_rows(c, w)
+    header = _block([(w["header"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT, bold=True)
+    heights = _row_heights(rows, PHASES, w)
+
+    width = 2 * MARGIN + PHASE_W + PHASE_GAP + LEFT_W + COL_GAP + RIGHT_W
+    height = 2 * MARGIN + header.height + HEADER_GAP + sum(heights) + ROW_GAP * (len(rows) - 1)
+    fig = new_figure(width, height)
+    ax = _axes(fig, width, height)
+
+    left_x = MARGIN + PHASE_W + PHASE_GAP
+    right_x = left_x + LEFT_W + COL_GAP
+
+    top = height - MARGIN
+    _box(ax, header, left_x, top - header.height, HEADER_STYLE, rounded=True)
+    top -= header.height + HEADER_GAP
+
+    row_top, row_mid = _rows_from(top, heights)
+    _phase_bars(ax, PHASES, row_top, heights, w)
+    _flow_boxes(ax, rows, row_mid, left_x, right_x)
     return fig
 
 
