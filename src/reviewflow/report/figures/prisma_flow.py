@@ -3,7 +3,8 @@
 The layout follows the official template (Page et al., BMJ 2021;372:n71): phase bars on the left, the flow of
 records down the left column and the removals to the right. Every number comes from ``results/prisma.json``,
 and the arithmetic is checked first so a figure can never show counts that do not add up. A draft's counts of
-works still awaiting people are shown in the boxes they belong to, only when there are any.
+works still awaiting people are shown in the boxes they belong to, only when there are any. When ``prisma.json``
+has an ``update`` section the template for updated reviews is drawn instead (``prisma_flow_update``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ DEFAULT_LABELS: dict[str, str] = {
     "awaiting_title_abstract": "Records awaiting screening",
     "awaiting_full_text": "Reports awaiting assessment",
     "awaiting_extraction": "of which awaiting data extraction",
+    "header_previous": "Previous studies",
+    "header_update": "Identification of new studies via databases and registers",
+    "previous_studies": "Studies included in previous version of review",
+    "previous_reports": "Reports of studies included in previous version of review",
+    "previous_awaiting": "Works of previous version awaiting a decision",
+    "new_included": "New studies included in review",
+    "new_reports": "Reports of new included studies",
+    "total_included": "Total studies included in review",
+    "total_reports": "Reports of total included studies",
 }
 """Box wording of the official PRISMA 2020 template; ``labels`` overrides any entry (e.g. a translation)."""
 
@@ -93,7 +103,11 @@ def build_prisma_figure(prisma: Mapping[str, Any], *, labels: dict[str, str] | N
     counts = validate_prisma(prisma)
     words = _merge_labels(labels)
     with figure_style():
-        return _draw(counts, words)
+        if counts.update is None:
+            return _draw(counts, words)
+        from reviewflow.report.figures.prisma_flow_update import draw_update  # it builds on this module
+
+        return draw_update(counts, words)
 
 
 def _merge_labels(labels: dict[str, str] | None) -> dict[str, str]:
