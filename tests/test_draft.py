@@ -46,7 +46,7 @@ def test_a_draft_with_no_decisions_counts_every_work_as_awaiting_screening(revie
     assert (prisma["screened"], prisma["sought_for_retrieval"], prisma["included"]) == (4, 0, 0)
     numbers = compute_numbers(prisma, studies, review.config)
     assert numbers["prisma.awaiting.title_abstract"]["value"] == 4
-    assert numbers["patients.median"]["value"] == "NA"  # computed from what there is: no study yet
+    assert numbers["field.n_patients.median"]["value"] == "NA"  # computed from what there is: no study yet
     assert "awaiting:" in variables_yaml(numbers)
     assert draft_note(prisma) == "DRAFT: 4 works await title/abstract screening \u2014 not for citation"
 

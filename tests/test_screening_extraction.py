@@ -166,9 +166,10 @@ def test_prisma_and_numbers_balance_on_the_small_review(review: Review) -> None:
                                              "label": "No statistical analysis (not a case report)"}]
     assert prisma["included"] == 2
     numbers = compute_numbers(prisma, studies, review.config)
-    assert numbers["patients.total"]["value"] == 43
+    assert numbers["field.n_patients.total"]["value"] == 43
     assert numbers["group.case_report_or_series.n"]["value"] == 1
-    assert numbers["pain.median_reduction"]["value"] == "3.5"
+    assert numbers["change.pain.median_decrease"]["value"] == "3.5"
+    assert numbers["change.pain.median"]["value"] == "-3.5"
     assert "included: 2" in variables_yaml(numbers)
     assert not any(name.startswith("dedup.") for name in numbers)
 

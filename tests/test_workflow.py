@@ -77,7 +77,7 @@ def test_workflow_guides_a_reviewer_from_exports_to_pdf(small_review: Path) -> N
     assert prisma["removed_before_screening"]["duplicates"] == 1
     assert prisma["included"] == 3
     numbers = json.loads((small_review / "results/numbers.json").read_text())
-    assert numbers["patients.total"]["value"] == 6
+    assert numbers["field.n_patients.total"]["value"] == 6
     assert (small_review / "results/manuscript/review.pdf").read_bytes().startswith(b"%PDF")
 
     # The package's code is an input of every rule: changed deduplication rules re-run dedup and what follows.

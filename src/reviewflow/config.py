@@ -7,12 +7,14 @@ keys), by every stage and by the Snakefile itself, so Snakemake never parses or 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from reviewflow.errors import InputError
+from reviewflow.extraction.form import form_from_config
 from reviewflow.paths import SCHEMA_DIR
 from reviewflow.safe_yaml import load_yaml_file
 
@@ -28,14 +30,23 @@ def load_config(path: Path) -> dict[str, Any]:
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]
-        key = ".".join(str(p) for p in first.absolute_path) or "(top level)"
+        key = config_path(first.absolute_path) or "(top level)"
         raise InputError(
             first.message,
             file=path,
             field=key,
             hint=f"{len(errors)} problem(s) in all; the schema is src/reviewflow/schemas/review.schema.json",
         )
+    form_from_config(config, source=path)  # the extraction form: what its JSON Schema cannot check
     return config
+
+
+def config_path(parts: Iterable[str | int]) -> str:
+    """A key path as people read it: ``extraction.fields[3].min``."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 def database_order(config: dict[str, Any]) -> list[str]:

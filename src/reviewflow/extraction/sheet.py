@@ -1,7 +1,8 @@
 """Extraction stage: the reviewers' extraction sheet is checked against the included works.
 
 Every included work must have exactly one row and every row must belong to an included work; values are
-checked by the pandera schema in src/reviewflow/schemas/extraction.yaml plus the design vocabulary of the config.
+checked by the pandera schema generated from the config's extraction form (extraction/schema.py), plus the design
+vocabulary and the fields required for some designs, and written back normalised (extraction/values.py).
 The sheet may be ``results/awaiting_extraction.csv`` saved back part-done: its orientation columns (first author,
 year, title) are dropped, and a row with nothing filled in but its work id is "still awaiting", not an error.
 In a draft build (``--draft``) included works without a row do not stop the build: they are left out of the
@@ -17,10 +18,14 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
+from reviewflow.extraction.dictionary import write_dictionary
+from reviewflow.extraction.form import Form, form_from_config
+from reviewflow.extraction.schema import extraction_schema, normalise
+from reviewflow.extraction.values import expected
 from reviewflow.screening.carry_over import IdChanges, carry_extraction_rows, stop_on_conflicts
 from reviewflow.screening.sheets import EXTRACTION_DISPLAY, awaiting_extraction_sheet, blank_rows
 from reviewflow.synthesis.draft import AWAITING_STATUS, refuse_draft_results
-from reviewflow.tables import load_schema, read_table, validate, write_table
+from reviewflow.tables import read_table, validate, write_table
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,23 @@ def _filled_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame[~blank_rows(frame, [c for c in columns if c != "work_id"])]
 
 
+def _check_designs(frame: pd.DataFrame, form: Form, path: Path) -> None:
+    """Each row's design is configured, and the fields required for that design are filled in."""
+    designs = form.designs
+    for index, row in frame.iterrows():
+        if row.design not in designs:
+            raise InputError(
+                f"unknown design {row.design!r}", file=path, line=int(index) + 2, record=row.work_id,
+                field="design", expected=f"one of {', '.join(designs)} (extraction.designs in the config)",
+            )
+        for field in form.fields:
+            if row.design in field.required_for and not str(row[field.name]).strip():
+                raise InputError(
+                    f"{field.name} is empty in a study of design {row.design!r}", file=path,
+                    line=int(index) + 2, record=row.work_id, field=field.name, expected=expected(field),
+                )
+
+
 def check_extraction(
     path: Path, screening: pd.DataFrame, works: pd.DataFrame, config: dict[str, Any], awaiting_path: Path,
     changes: IdChanges | None = None, conflicts_path: Path | None = None, draft: bool = False,
@@ -52,8 +74,10 @@ def check_extraction(
     left out instead of stopping the build. Rows keyed on work ids the dedup stage merged or split (``changes``)
     are carried over where unambiguous; the rest are listed in ``conflicts_path`` and stop the stage.
     """
-    schema = load_schema("extraction")
-    columns = list(schema.columns)
+    form = form_from_config(config)
+    schema = extraction_schema(form)
+    columns = form.columns
+    write_dictionary(form, awaiting_path.parent / "extraction_form.md")
     if not draft:
         refuse_draft_results(screening, screening_path)
     included = set(screening.loc[screening["final"] == "included", "work_id"])
@@ -72,13 +96,8 @@ def check_extraction(
     else:
         frame = _filled_rows(read_table(path, required=columns), columns)
     frame = validate(frame, schema, file=path, key_column="work_id")
-    designs = config["extraction"]["designs"]
-    for index, row in frame.iterrows():
-        if row.design not in designs:
-            raise InputError(
-                f"unknown design {row.design!r}", file=path, line=int(index) + 2, record=row.work_id,
-                field="design", expected=f"one of {', '.join(designs)} (extraction.designs in config/review.yaml)",
-            )
+    _check_designs(frame, form, path)
+    frame = normalise(frame, form)
     if changes is not None and conflicts_path is not None:
         frame, conflicts = carry_extraction_rows(frame, changes, included, path)
         stop_on_conflicts(conflicts, conflicts_path, "extraction")

@@ -4,16 +4,20 @@ included studies so each table row can cite its study."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from reviewflow.extraction.form import BUILTIN_TABLES, COUNTED, Field, Form, Table, form_from_config
 from reviewflow.report.bibliography import escape_bibtex, write_bibtex
-from reviewflow.report.figures.make import design_group_counts
+from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.synthesis.numbers import percent
 from reviewflow.tables import read_table
+
+log = logging.getLogger(__name__)
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#@$|~^])")
 
@@ -41,34 +45,52 @@ def _design_rank(config: dict[str, Any]) -> dict[str, int]:
     return ranks
 
 
+def _field_cell(study: pd.Series, field: Field) -> str:
+    """A field's value in a table cell: a category's label, numbers as written, NR when not reported."""
+    value = str(study[field.name])
+    if field.type in COUNTED and value:
+        return cell(field.codes.get(value, value))
+    return cell(value)
+
+
+def study_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: Table,
+                with_design: bool = False) -> str:
+    """One row per study of the table's designs: the citation, the design (in the included-studies table) and
+    the configured columns, headed by the form's labels."""
+    fields = [form.field(name) for name in table.columns]
+    header = [table.study_heading, *(["Design"] if with_design else []), *(f.heading for f in fields)]
+    align = ["l", *(["l"] if with_design else []), *("r" if f.numeric else "l" for f in fields)]
+    rows = [
+        [f"@{keys[s['work_id']]}", *([cell(form.designs[s['design']])] if with_design else []),
+         *(_field_cell(s, f) for f in fields)]
+        for _, s in studies.iterrows()
+    ]
+    return pipe_table(header, rows, table.caption, table.label, align=align)
+
+
 def included_studies_table(studies: pd.DataFrame, keys: dict[str, str], config: dict[str, Any]) -> str:
     """One row per included study, grouped by design, then by year and label."""
-    designs = config["extraction"]["designs"]
+    form = form_from_config(config)
     ranks = _design_rank(config)
     ordered = studies.assign(_rank=studies["design"].map(lambda d: ranks.get(d, len(ranks))))
     ordered = ordered.sort_values(["_rank", "year", "study_label"], kind="mergesort")
-    rows = [
-        [f"@{keys[s.work_id]}", cell(designs[s.design]), cell(s.condition),
-         cell(s.target_nerve), s.n_patients or "NR", cell(s.follow_up)]
-        for s in ordered.itertuples(index=False)
-    ]
-    return pipe_table(
-        ["Study", "Design", "Condition", "Target nerve", "Patients", "Follow-up"], rows,
-        "Included studies, by design. NR: not reported.", "tbl-included",
-        align=["l", "l", "l", "l", "r", "l"],
-    )
+    return study_table(ordered, keys, form, form.included_table, with_design=True)
 
 
-TABLES = ("included_studies", "designs", "exclusions", "trials")
-"""The tables every review gets (the workflow declares exactly these as outputs)."""
+def table_names(config: dict[str, Any]) -> list[str]:
+    """The tables this review has (the workflow declares exactly these as outputs): the built-in ones, then those
+    declared under extraction.tables."""
+    return [*BUILTIN_TABLES, *(table.name for table in form_from_config(config).extra_tables)]
 
 
-def design_table(studies: pd.DataFrame, config: dict[str, Any]) -> str:
-    """Included studies per design group; beside the published review's counts when the config names one."""
+def design_table(studies: pd.DataFrame, config: dict[str, Any], prisma: dict[str, Any] | None = None) -> str:
+    """Included studies per design group; beside the published review's counts when the config names one. In a
+    draft (``prisma`` with works awaiting extraction) those works are a row of their own, so rows add up to the
+    included total."""
     reference = config.get("published_reference")
-    total = len(studies)
+    total = prisma["included"] if prisma else len(studies)
     rows = []
-    for code, label, count in design_group_counts(studies["design"].tolist(), config):
+    for code, label, count in design_group_counts(studies["design"].tolist(), config, prisma):
         row = [cell(label), str(count), percent(count, total)]
         if reference:
             published = reference["design_groups"].get(code)
@@ -84,17 +106,10 @@ def design_table(studies: pd.DataFrame, config: dict[str, Any]) -> str:
                       "tbl-designs", align=["l", "r", "r", "r"])
 
 
-def trials_table(studies: pd.DataFrame, keys: dict[str, str]) -> str:
-    """The randomised trials with their comparator, follow-up and a one-sentence outcome summary."""
-    trials = studies[studies["design"] == "rct"].sort_values(["year", "study_label"], kind="mergesort")
-    rows = [
-        [f"@{keys[s.work_id]}", s.n_patients or "NR", cell(s.comparator),
-         cell(s.follow_up), cell(s.outcome_summary)]
-        for s in trials.itertuples(index=False)
-    ]
-    return pipe_table(["Trial", "Patients", "Comparator", "Follow-up", "Outcome"], rows,
-                      "Randomised controlled trials of cryoneurolysis for chronic pain. NR: not reported.",
-                      "tbl-trials", align=["l", "r", "l", "l", "l"])
+def extra_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: Table) -> str:
+    """A table declared under extraction.tables: the studies of its designs, by year and label."""
+    chosen = studies[studies["design"].isin(table.designs)].sort_values(["year", "study_label"], kind="mergesort")
+    return study_table(chosen, keys, form, table)
 
 
 def exclusion_table(prisma: dict[str, Any]) -> str:
@@ -124,14 +139,16 @@ def published_reference_bibtex(reference: dict[str, Any]) -> str:
     return f"@article{{{reference['key']},\n{body}\n}}\n"
 
 
-def _describe_untitled(studies: pd.DataFrame) -> pd.DataFrame:
+def _describe_untitled(studies: pd.DataFrame, topic: str | None = None) -> pd.DataFrame:
     """Give works whose exports carry neither title nor authors a bracketed description from the extraction
-    (design and condition), so the reference list says what they are instead of showing a bare year."""
+    (design, and the form's topic field when it names one), so the reference list says what they are instead of
+    showing a bare year."""
     studies = studies.copy()
     bare = (studies["title"] == "") & (studies["authors"] == "")
+    subjects = studies.loc[bare, topic] if topic else pd.Series("", index=studies.index[bare])
     studies.loc[bare, "title"] = [
-        f"[No title or authors in the search exports: {design.replace('_', ' ')} on {condition}]"
-        for design, condition in zip(studies.loc[bare, "design"], studies.loc[bare, "condition"], strict=True)
+        f"[No title or authors in the search exports: {design.replace('_', ' ')}{f' on {subject}' if subject else ''}]"
+        for design, subject in zip(studies.loc[bare, "design"], subjects, strict=True)
     ]
     return studies
 
@@ -139,15 +156,27 @@ def _describe_untitled(studies: pd.DataFrame) -> pd.DataFrame:
 def make_tables(config: dict[str, Any], studies_path: Path, prisma_path: Path, outdir: Path,
                 bibliography: Path) -> None:
     """Write every manuscript table and the bibliography they cite."""
+    form = form_from_config(config)
     studies = read_table(studies_path)
     prisma = json.loads(prisma_path.read_text(encoding="utf-8"))
-    keys = write_bibtex(_describe_untitled(studies), bibliography)
+    keys = write_bibtex(_describe_untitled(studies, form.topic), bibliography)
     reference = config.get("published_reference")
     if reference:
         with bibliography.open("a", encoding="utf-8") as handle:
             handle.write("\n" + published_reference_bibtex(reference))
     outdir.mkdir(parents=True, exist_ok=True)
+    _remove_tables_not_made(config, outdir)
     (outdir / "included_studies.md").write_text(included_studies_table(studies, keys, config), encoding="utf-8")
-    (outdir / "designs.md").write_text(design_table(studies, config), encoding="utf-8")
-    (outdir / "trials.md").write_text(trials_table(studies, keys), encoding="utf-8")
+    (outdir / "designs.md").write_text(design_table(studies, config, prisma), encoding="utf-8")
     (outdir / "exclusions.md").write_text(exclusion_table(prisma), encoding="utf-8")
+    for table in form.extra_tables:
+        (outdir / f"{table.name}.md").write_text(extra_table(studies, keys, form, table), encoding="utf-8")
+
+
+def _remove_tables_not_made(config: dict[str, Any], outdir: Path) -> None:
+    """A table the config no longer declares must not linger beside the current ones looking current."""
+    made = set(table_names(config))
+    for stale in sorted(outdir.glob("*.md")):
+        if stale.stem not in made:
+            log.info("removing %s: the config no longer asks for this table", stale)
+            stale.unlink()

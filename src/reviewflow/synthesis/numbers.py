@@ -6,14 +6,16 @@ check; the manuscript reads the same values through ``manuscript/_variables.yml`
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
 import pandas as pd
 import yaml
 
+from reviewflow.extraction.form import form_from_config
 from reviewflow.synthesis.draft import add_awaiting_numbers
 from reviewflow.synthesis.prisma_update import add_update_numbers
+from reviewflow.synthesis.fields import add_field_numbers
+from reviewflow.synthesis.groups import design_group_counts
 
 
 class Numbers:
@@ -60,40 +62,21 @@ def _flatten_prisma(numbers: Numbers, prisma: dict[str, Any]) -> None:
     add_update_numbers(numbers, prisma)
 
 
-def _study_numbers(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:
-    total = len(studies)
-    designs = config["extraction"]["designs"]
+def _study_numbers(numbers: Numbers, studies: pd.DataFrame, prisma: dict[str, Any], config: dict[str, Any]) -> None:
+    form = form_from_config(config)
+    designs = form.designs
     for code in designs:
         numbers.add(f"design.{code}", int((studies["design"] == code).sum()), f"Included studies: {designs[code]}")
-    groups = config["extraction"]["design_groups"]
-    for code, group in groups.items():
-        count = int(studies["design"].isin(group["designs"]).sum())
-        numbers.add(f"group.{code}.n", count, f"Included studies: {group['label']}")
-        numbers.add(f"group.{code}.pct", percent(count, total), f"Percent of included studies: {group['label']}")
-    sizes = [int(v) for v in studies["n_patients"] if v]
-    numbers.add("patients.studies_reporting", len(sizes), "Included studies reporting the number of patients")
-    numbers.add("patients.total", sum(sizes), "Patients treated, summed over studies reporting it")
-    numbers.add("patients.median", f"{statistics.median(sizes):g}" if sizes else "NA",
-                "Median number of patients per study")
-    numbers.add("patients.max", max(sizes) if sizes else 0, "Largest study, patients")
-    rct = studies[studies["design"] == "rct"]
-    numbers.add("patients.rct_total", sum(int(v) for v in rct["n_patients"] if v),
-                "Patients in the randomised controlled trials")
+    # Percentages of all included works: in a draft those awaiting extraction are a group of their own, so the
+    # groups add up to prisma.included in a draft too.
+    total = prisma["included"]
+    for code, label, count in design_group_counts(studies["design"].tolist(), config, prisma):
+        numbers.add(f"group.{code}.n", count, f"Included studies: {label}")
+        numbers.add(f"group.{code}.pct", percent(count, total), f"Percent of included studies: {label}")
     years = sorted(int(y) for y in studies["year"] if y)
     numbers.add("studies.first_year", years[0] if years else "NA", "Earliest publication year among included")
     numbers.add("studies.last_year", years[-1] if years else "NA", "Latest publication year among included")
-    paired = studies[(studies["pain_baseline"] != "") & (studies["pain_followup"] != "")]
-    drops = [float(b) - float(f) for b, f in zip(paired["pain_baseline"], paired["pain_followup"], strict=True)]
-    numbers.add("pain.studies_with_change", len(drops), "Studies reporting numeric pain before and after")
-    numbers.add("pain.median_reduction", f"{statistics.median(drops):.1f}" if drops else "NA",
-                "Median reduction in pain score (points on the study's scale)")
-    numbers.add("pain.significant_yes", int((studies["significant"] == "yes").sum()),
-                "Studies reporting a statistically significant improvement")
-    for category, count in studies["pain_category"].replace("", "unspecified").value_counts().sort_index().items():
-        numbers.add(f"category.{category}", int(count), f"Included studies in pain category {category}")
-    guidance = studies["guidance"].replace("", "not_reported").value_counts().sort_index()
-    for method, count in guidance.items():
-        numbers.add(f"guidance.{method}", int(count), f"Included studies using guidance: {method}")
+    add_field_numbers(numbers, studies, form)
 
 
 def _published(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:
@@ -133,7 +116,7 @@ def compute_numbers(prisma: dict[str, Any], studies: pd.DataFrame, config: dict[
     _flatten_prisma(numbers, prisma)
     if pairs is not None:
         _dedup_numbers(numbers, pairs)
-    _study_numbers(numbers, studies, config)
+    _study_numbers(numbers, studies, prisma, config)
     _published(numbers, studies, config)
     return numbers.items
 

@@ -1,8 +1,10 @@
 from reviewflow.report.figures.make import figure_names
-from reviewflow.report.tables import TABLES
+from reviewflow.report.tables import table_names
 
-# The package says which figures this review has (no published reference: no comparison figure).
+# The package says which figures and tables this review has (no published reference: no comparison figure;
+# the extraction form in the config adds field figures and further tables).
 FIGURES = figure_names(config)
+TABLES = table_names(config)
 
 
 rule figures:

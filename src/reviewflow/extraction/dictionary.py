@@ -1,0 +1,44 @@
+"""The data dictionary of the extraction form (results/extraction_form.md), beside the awaiting sheet.
+
+The sheet people fill in is a plain CSV, with no room for instructions; this page says, for each column, what it
+means, its type, unit and allowed values and whether it may be left empty.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewflow.extraction.form import Form
+from reviewflow.extraction.values import expected
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def form_markdown(form: Form) -> str:
+    """One table row per column of the extraction sheet, fixed columns first."""
+    rows = [
+        ("work_id", "Work id", "the included work's id, as in results/awaiting_extraction.csv", "required"),
+        ("study_label", "Study", "short label shown in tables, e.g. 'Wolter 2011'; unique", "required"),
+        ("design", "Design", "one of " + ", ".join(f"`{c}` ({label})" for c, label in form.designs.items()),
+         "required"),
+    ]
+    for field in form.fields:
+        accepted = expected(field)
+        if field.values:
+            accepted += "; " + ", ".join(f"`{code}` = {label}" for code, label in field.values.items())
+        rows.append((field.name, field.label, f"{field.description} ({field.type}); {accepted}".lstrip(),
+                     "required" if field.required else
+                     ("for " + ", ".join(field.required_for) if field.required_for else "no")))
+    lines = ["# Extraction form", "",
+             "Generated from `extraction.fields` in the config. Do not edit; fill in "
+             "results/awaiting_extraction.csv and save it as the extraction sheet.", "",
+             "| column | label | what to write | required |", "| :--- | :--- | :--- | :--- |"]
+    lines += ["| " + " | ".join(_cell(part) for part in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_dictionary(form: Form, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(form_markdown(form), encoding="utf-8")
