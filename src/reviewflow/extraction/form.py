@@ -138,15 +138,17 @@ def _field(index: int, raw: dict[str, Any], designs: dict[str, str], source: str
                 raise _fail(f"category code {code!r} cannot be used", f"{path}.values.{code}", source,
                             f"lower-case letters, digits and underscores, and not {NOT_REPORTED!r}")
     elif values is not None:
-        raise _fail(f"values given for a {kind} field", f"{path}.values", source, "values only for type category")
+        raise _fail(f"values given for a field of type {kind}", f"{path}.values", source,
+                    "values only for type category")
     unit = raw.get("unit")
     if kind == "duration" and unit is None:
         raise _fail(f"duration field {name!r} has no unit", f"{path}.unit", source, f"one of {', '.join(UNITS)}")
     if kind != "duration" and unit is not None:
-        raise _fail(f"unit given for a {kind} field", f"{path}.unit", source, "unit only for type duration")
+        raise _fail(f"unit given for a field of type {kind}", f"{path}.unit", source,
+                    "unit only for type duration")
     for bound in ("min", "max"):
         if bound in raw and kind not in NUMERIC:
-            raise _fail(f"{bound} given for a {kind} field", f"{path}.{bound}", source,
+            raise _fail(f"{bound} given for a field of type {kind}", f"{path}.{bound}", source,
                         f"{bound} only for types {', '.join(NUMERIC)}")
         if bound in raw and kind == "integer" and raw[bound] != int(raw[bound]):
             raise _fail(f"{bound} {raw[bound]!r} of an integer field is not whole", f"{path}.{bound}", source,
@@ -163,10 +165,10 @@ def _field(index: int, raw: dict[str, Any], designs: dict[str, str], source: str
                         f"one of {', '.join(designs)} (extraction.designs)")
     summary, figure = bool(raw.get("summary")), bool(raw.get("figure"))
     if summary and kind not in NUMERIC + COUNTED:
-        raise _fail(f"summary asked for a {kind} field", f"{path}.summary", source,
+        raise _fail(f"summary asked for a field of type {kind}", f"{path}.summary", source,
                     f"summary only for types {', '.join(NUMERIC + COUNTED)}")
     if figure and kind not in COUNTED:
-        raise _fail(f"figure asked for a {kind} field", f"{path}.figure", source,
+        raise _fail(f"figure asked for a field of type {kind}", f"{path}.figure", source,
                     f"figure only for types {', '.join(COUNTED)}")
     return Field(
         name=name, label=raw.get("label", name), description=raw.get("description", ""), type=kind,
