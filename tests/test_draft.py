@@ -11,8 +11,10 @@ import pytest
 
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.extraction.sheet import check_extraction
+from reviewflow.report.tables import design_table
 from reviewflow.screening.decisions import read_decisions, resolve_screening
 from reviewflow.synthesis.draft import draft_note, refuse_draft_results
+from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.synthesis.numbers import compute_numbers, variables_yaml
 from reviewflow.synthesis.prisma import check_prisma, compute_prisma
 from tests.test_screening_extraction import Review, _extraction
@@ -110,3 +112,34 @@ def test_a_draft_leaves_out_rows_extracted_ahead_of_a_pending_decision(review: R
     path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
                                 f"{phantom},Lee 2019,case_report,phantom pain,,,,1,,1 month,NRS,8,2,na,,"])
     assert draft_extract(review, path, screening)["work_id"].tolist() == [shoulder]
+
+
+def test_design_groups_of_a_draft_add_up_to_the_included_works(review: Review, tmp_path: Path) -> None:
+    """Works awaiting extraction have no design yet: a draft counts them as a group of their own (a number, a
+    row of the designs table and a bar of the design figure), and a final build has no such group."""
+    shoulder, knee = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
+    review.complete_decisions()
+    screening = draft_screen(review)
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,"])
+    studies = draft_extract(review, path, screening)
+    prisma = compute_prisma(review.report, review.works, review.auto, screening, review.config, studies=studies)
+    numbers = {name: item["value"] for name, item in compute_numbers(prisma, studies, review.config).items()}
+    groups = [name for name in numbers if name.startswith("group.") and name.endswith(".n")]
+    assert numbers["group.awaiting_extraction.n"] == 1
+    assert numbers["group.awaiting_extraction.pct"] == "50.0"
+    assert sum(numbers[name] for name in groups) == numbers["prisma.included"] == 2
+
+    table = design_table(studies, review.config, prisma)
+    assert "| Awaiting extraction | 1 | 50.0 | NR |" in table
+    assert "| Total | 2 | 100.0 | 55 |" in table
+    counts = design_group_counts(studies["design"].tolist(), review.config, prisma)
+    assert counts[-1] == ("awaiting_extraction", "Awaiting extraction", 1)
+
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
+                                f"{knee},Brown 2020,rct,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,"])
+    final_screening = review.screen()
+    final_studies = check_extraction(path, final_screening, review.works, review.config, tmp_path / "awaiting.csv")
+    final = compute_prisma(review.report, review.works, review.auto, final_screening, review.config)
+    final_numbers = compute_numbers(final, final_studies, review.config)
+    assert "group.awaiting_extraction.n" not in final_numbers
+    assert "Awaiting extraction" not in design_table(final_studies, review.config, final)
