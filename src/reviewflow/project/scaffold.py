@@ -145,6 +145,10 @@ def project_files(spec: ReviewSpec) -> dict[str, str]:
         "data/screening/title_abstract.csv": DECISION_HEADER,
         "data/screening/full_text.csv": DECISION_HEADER,
         "data/dedup/overrides.csv": OVERRIDES_HEADER,
+        "data/extraction/README.md": (
+            "Save the extraction sheet here as studies.csv: the build writes results/awaiting_extraction.csv "
+            "with one row per included work and the columns of the extraction form (config/review.yaml, "
+            "extraction.fields; results/extraction_form.md describes each). Rows left blank are still awaiting.\n"),
         "manuscript/index.qmd": fill(template["index.qmd"], values),
         "manuscript/_quarto.yml": template["_quarto.yml"],
     }
