@@ -13,9 +13,9 @@ import yaml
 
 from reviewflow.extraction.form import form_from_config
 from reviewflow.synthesis.draft import add_awaiting_numbers
-from reviewflow.synthesis.prisma_update import add_update_numbers
 from reviewflow.synthesis.fields import add_field_numbers
 from reviewflow.synthesis.groups import design_group_counts
+from reviewflow.synthesis.prisma_update import add_update_numbers
 
 
 class Numbers:
