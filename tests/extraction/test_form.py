@@ -11,8 +11,8 @@ import yaml
 from reviewflow.config import load_config
 from reviewflow.errors import InputError
 from reviewflow.extraction.form import form_from_config
+from tests.conftest import PROJECT
 
-PROJECT = Path(__file__).resolve().parents[2]
 SHIPPED = yaml.safe_load((PROJECT / "config/review.yaml").read_text(encoding="utf-8"))
 
 FIELDS = [
