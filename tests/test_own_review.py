@@ -170,3 +170,30 @@ def test_a_new_review_from_init_to_pdf_and_then_an_update(tmp_path: Path) -> Non
     assert draft_update.returncode == 0, draft_update.stderr
     after = read(project / "results/screening.csv").set_index("work_id")["final"]
     assert after.reindex(statuses.index).equals(statuses), "an earlier decision no longer applies"
+
+    # The team says which searches formed the published version, decides the new works, and gets the PRISMA
+    # 2020 diagram for updated reviews.
+    config_path = project / "config/review.yaml"
+    config_path.write_text(config_path.read_text(encoding="utf-8") + '\nupdate:\n  previous_version:\n'
+                           '    last_search: "2024-03-01"\n', encoding="utf-8")
+    new_decisions = asked.assign(reviewer="AP", decision="include", reason="")
+    pd.concat([read(project / "data/screening/title_abstract.csv"), new_decisions]).to_csv(
+        project / "data/screening/title_abstract.csv", index=False)
+    reviewflow(project, "build")
+    new_full = read(project / "results/awaiting_screening.csv").assign(reviewer="AP", decision="include", reason="")
+    assert set(new_full["work_id"]) == new_works
+    pd.concat([full, new_full]).to_csv(project / "data/screening/full_text.csv", index=False)
+    reviewflow(project, "build")
+    extracted = read(project / "data/extraction/studies.csv")
+    more = fill_extraction(read(project / "results/awaiting_extraction.csv"), config)
+    more["study_label"] = [f"{label} update" for label in more["study_label"]]
+    pd.concat([extracted, more[extracted.columns]]).to_csv(project / "data/extraction/studies.csv", index=False)
+    updated = reviewflow(project, "build")
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    counts = json.loads((project / "results/prisma.json").read_text())
+    assert counts["update"]["previous_version"]["studies_included"] == included
+    assert counts["update"]["identification"]["total"] == 50
+    assert counts["update"]["included"] == len(new_works)
+    assert counts["update"]["total_studies_included"] == counts["included"] == included + len(new_works)
+    svg = (project / "results/figures/prisma_flow.svg").read_text(encoding="utf-8")
+    assert "Previous studies" in svg and "Total studies included in review" in svg
