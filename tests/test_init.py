@@ -12,7 +12,7 @@ from reviewflow.config import load_config
 from reviewflow.errors import InputError
 from reviewflow.importing.search_log import load_search_log
 from reviewflow.project.scaffold import TEMPLATE_DIR, ReviewSpec, init_project, parse_databases, parse_years
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, REPO
 
 SPEC = ReviewSpec(title='Exercise for "chronic" low back pain: a review', question="Does exercise help?\nReally?",
                   databases=["pubmed", "scopus", "cinahl_plus"], authors=["A. Author", "B: Author"],
@@ -31,7 +31,8 @@ def test_init_writes_a_project_whose_config_is_valid_and_says_what_was_asked(tmp
     for expected in ("Snakefile", ".gitignore", "Makefile", ".ci/run", "README.md", "config/review.yaml",
                      "data/search_log.yaml", "data/screening/title_abstract.csv", "data/screening/full_text.csv",
                      "data/dedup/overrides.csv", "manuscript/index.qmd", "manuscript/_quarto.yml",
-                     "data/raw/pubmed/README.md", "data/raw/cinahl_plus/README.md"):
+                     "data/raw/pubmed/README.md", "data/raw/cinahl_plus/README.md", "data/extraction/README.md",
+                     "requirements.lock"):
         assert expected in names
     config = load_config(root / "config/review.yaml")
     assert config["review"]["title"] == SPEC.title
@@ -44,6 +45,8 @@ def test_init_writes_a_project_whose_config_is_valid_and_says_what_was_asked(tmp
     assert config["eligibility"]["languages"] == ["English", "French"]
     assert (root / "data/screening/title_abstract.csv").read_text() == "work_id,stage,reviewer,decision,reason,note\n"
     assert (root / ".ci/run").stat().st_mode & 0o111
+    assert (root / "requirements.lock").read_text() == (REPO / "requirements.lock").read_text()
+    assert "--require-hashes --no-deps -r requirements.lock" in (root / ".ci/run").read_text()
     assert 'title: "Exercise for \\"chronic\\" low back pain: a review"' in (root / "manuscript/index.qmd").read_text()
     assert "{{" not in (root / "README.md").read_text().replace("{{< var", "")
 

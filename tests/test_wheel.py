@@ -68,3 +68,34 @@ def test_the_installed_wheel_imports_and_deduplicates_outside_the_project(wheel_
     assert deduplicated.returncode == 0, deduplicated.stderr
     works = pd.read_csv(tmp_path / "works.csv", dtype=str, keep_default_na=False)
     assert len(works) == len(records) and works["work_id"].nunique() < len(works)
+
+
+def test_the_wheel_carries_the_workflow_and_the_project_templates(wheel_site: tuple[Path, Path]) -> None:
+    wheel, _ = wheel_site
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = REPO / "src/reviewflow"
+    shipped = {p.relative_to(REPO / "src").as_posix() for folder in ("workflow", "workflow/rules", "project/template")
+               for p in (package / folder).iterdir() if p.is_file()}
+    assert "reviewflow/workflow/Snakefile" in shipped and shipped <= names, sorted(shipped - names)
+    # The template's lock is the repository's (a link in the source tree, a file in the wheel).
+    lock = zipfile.ZipFile(wheel).read("reviewflow/project/template/requirements.lock")
+    assert lock == (REPO / "requirements.lock").read_bytes()
+
+
+def test_a_project_made_by_the_installed_tool_runs_the_installed_workflow(wheel_site: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    _, site = wheel_site
+    made = run_installed(site, tmp_path, "init", "review", "--title", "Wheel", "--question", "Q?",
+                         "--databases", "pubmed")
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "review"
+    assert (project / "requirements.lock").read_bytes() == (REPO / "requirements.lock").read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run([sys.executable, "-c", "from reviewflow.workflow import snakefile; print(snakefile())"],
+                           cwd=project, env=env, capture_output=True, text=True, check=True)
+    assert Path(where.stdout.strip()).is_relative_to(site)
+    plan = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1", "--dry-run"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert plan.returncode == 0, plan.stderr
+    for rule in ("import_records", "dedup", "screening", "extraction", "manuscript", "default"):
+        assert f"rule {rule}:" in plan.stdout or f"localrule {rule}:" in plan.stdout, rule

@@ -151,6 +151,8 @@ def project_files(spec: ReviewSpec) -> dict[str, str]:
             "extraction.fields; results/extraction_form.md describes each). Rows left blank are still awaiting.\n"),
         "manuscript/index.qmd": fill(template["index.qmd"], values),
         "manuscript/_quarto.yml": template["_quarto.yml"],
+        # The exact versions (with hashes) of everything this reviewflow was tested with, for the project's CI.
+        "requirements.lock": (TEMPLATE_DIR / "requirements.lock").read_text(encoding="utf-8"),
     }
     for db in spec.databases:
         files[f"data/raw/{db}/README.md"] = (
