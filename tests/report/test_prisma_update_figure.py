@@ -106,3 +106,16 @@ def test_the_shipped_review_diagram_is_unchanged(tmp_path: Path) -> None:
     assert "update" not in prisma
     for path in draw_prisma_flow(prisma, tmp_path / "prisma_flow"):
         assert path.read_bytes() == (results / "figures" / path.name).read_bytes(), path.name
+
+
+def test_a_flow_without_full_text_exclusions_says_none_were_excluded(tmp_path: Path) -> None:
+    prisma = update_prisma()
+    for flow in (prisma, prisma["update"]):
+        flow["included"] += flow["excluded_full_text_total"]
+        flow["excluded_full_text_total"], flow["excluded_full_text"] = 0, []
+    prisma["update"]["reports_included"] = prisma["update"]["included"]
+    for key in ("total_studies_included", "total_reports_included"):
+        prisma["update"][key] = prisma["included"]
+    svg = next(p for p in draw_prisma_flow(prisma, tmp_path / "flow") if p.suffix == ".svg")
+    lines = svg_lines(svg)
+    assert "Reports excluded (n = 0)" in lines and "Reports excluded:" not in lines

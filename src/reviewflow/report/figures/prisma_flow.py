@@ -232,6 +232,9 @@ def _flow_rows(c: PrismaCounts, w: dict[str, str]) -> list[tuple[_Block, _Block 
         (f"{w['other']} {_n(c.other)}", 1),
     ]
     reasons = [(w["excluded_full_text"], 0), *[(f"{label} {_n(n)}", 1) for label, n in c.excluded_full_text]]
+    if not c.excluded_full_text:
+        # No reason to list: the box still says how many were excluded, rather than ending at its colon.
+        reasons = [(f"{w['excluded_full_text'].rstrip(':')} {_n(0)}", 0)]
     return [
         (_block(identified, LEFT_W), _block(removed, RIGHT_W)),
         (
