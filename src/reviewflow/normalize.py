@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import unquote
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI_ANYWHERE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
@@ -18,8 +19,13 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def normalise_doi(value: str) -> str:
     """Lower-case DOI without resolver prefix, found anywhere in the value (exports glue other text to it:
-    ``https://doi.org/10.1/x``, ``doi:10.1/x``, ``10.1/x     LK  - https://...``); empty when there is none."""
-    text = _DOI_PREFIX.sub("", (value or "").strip())
+    ``https://doi.org/10.1/x``, ``doi:10.1/x``, ``10.1/x     LK  - https://...``); empty when there is none.
+    Percent-encoding copied from a link (``10.1016/s0140-6736%2820%2930183-5``) is decoded: read as it stands,
+    one article's DOI would differ from itself, which forbids merging its records."""
+    text = (value or "").strip()
+    if "%" in text:
+        text = unquote(text)
+    text = _DOI_PREFIX.sub("", text)
     match = _DOI_ANYWHERE.search(text)
     return match.group(0).rstrip(".,;").lower() if match else ""
 
