@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 
 from reviewflow.dedup.features import Features
-from reviewflow.dedup.rules import RULE_RANK
+from reviewflow.dedup.rules import CANNOT_LINK_RULES, RULE_RANK
 
 
 class _ConstrainedUnion:
-    """Union-find whose clusters carry what must stay consistent inside one work: DOIs, PMIDs, PMCIDs, volumes,
+    """Union-find whose clusters carry what must stay consistent inside one work: DOIs, PMIDs, PMCIDs, volumes
+    (where trusted: not a year, not a supplement record's),
     years (at most one apart), record kinds (an erratum or reply joins an article only as the same printed item)
     and people's cannot-link decisions. A merge that would break any of them is refused instead of made, so no
     chain of individually plausible pairs can join two different works.
@@ -24,7 +25,7 @@ class _ConstrainedUnion:
         self.parent = list(range(len(features.doi)))
         self.features = features
         self._columns = {"dois": features.doi, "pmids": features.pmid, "pmcids": features.pmcid,
-                         "volumes": features.volume, "years": features.year.tolist()}  # years as ints, 0 = none
+                         "volumes": features.firm_volume, "years": features.year.tolist()}  # years as ints, 0 = none
         self.merged: dict[str, dict[int, set]] = {name: {} for name in self._ATTRIBUTES}
 
     def _own(self, name: str, root: int) -> set:
@@ -92,7 +93,9 @@ def cluster(decided: pd.DataFrame, features: Features) -> tuple[_ConstrainedUnio
     """Apply the duplicate verdicts strongest rule first (then most similar title, then position), refusing
     any merge that would make a work inconsistent; refused pairs get the conflict as their rule."""
     union = _ConstrainedUnion(features)
-    different = (decided["rule"] == "override_different").to_numpy()
+    # People's "different", and the rules that find two different items behind what looks like one (a shared
+    # supplement DOI, a numbered series), are cannot-links: no chain of other pairs may join them either.
+    different = decided["rule"].isin(CANNOT_LINK_RULES).to_numpy()
     for a, b in zip(decided["a"].to_numpy()[different], decided["b"].to_numpy()[different], strict=True):
         union.forbid(int(a), int(b))
     duplicate = np.flatnonzero((decided["verdict"] == "duplicate").to_numpy())

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from reviewflow.normalize import fold
+from reviewflow.normalize import fold, normalise_doi
 
 _STOP_WORD_TEXT = (
     "a an and are as at by for from in into is of on or the to with without within its their this that "
@@ -84,11 +84,31 @@ def _ascii_words(text: str) -> list[str]:
     return _NON_ALNUM.sub(" ", fold(_spaced(text))).split()
 
 
+# Some databases give a translated title in brackets and then the original after a label: "[Effect of X] TO:
+# Wirkung von X" (also "OT:", "Original title:"). The bracketed English part is what other databases carry.
+_TRANSLATED_THEN_ORIGINAL = re.compile(r"^\s*\[([^\[\]]{10,})\]\.?\s*(?:to|ot|original title)\s*:\s*\S.*$",
+                                       re.IGNORECASE | re.DOTALL)
+# Quotes and a cut-off bracket at the start of a title ("'Title'", "“Title”", "]. Title") are not words of it.
+_LEADING_JUNK = re.compile(r"^[\s\"'‘’“”«»`\]\)]+")
+# A lone Roman numeral after a series word ("Part I", "Phase V"): "i", "v" and "x" alone are read as letters
+# elsewhere, but here they number the item, and "part i" against "part 2" must compare as 1 against 2.
+_SERIES_NUMERAL = re.compile(r"\b(part|phase|study|trial|paper|series|volume|chapter|stage|section) (i|v|x)\b")
+_LONE_ROMAN = {"i": "1", "v": "5", "x": "10"}
+
+
+def _series_numerals(text: str) -> str:
+    return _SERIES_NUMERAL.sub(lambda m: f"{m.group(1)} {_LONE_ROMAN[m.group(2)]}", text)
+
+
 def normalise_title(title: str) -> str:
     """Lower-case ASCII words of a title without markup, punctuation or a trailing language note."""
     text = html.unescape(title or "")
     text = _TAGS.sub(" ", text)
     text = _LATEX.sub("", text)
+    translated = _TRANSLATED_THEN_ORIGINAL.match(text)
+    if translated:
+        text = translated.group(1)
+    text = _LEADING_JUNK.sub("", text)
     for pattern in (_ORIGINAL_LANGUAGE_TAIL, _NOTE_TAIL, _UNCLOSED_TAIL, _CORRECTION_TAIL):
         match = pattern.search(text)
         if match and match.start() > 0:  # a note after the title, never the whole title
@@ -102,7 +122,60 @@ def normalise_title(title: str) -> str:
         else:
             text = _TRAILING_NOTE.sub("", text)
     words = _ascii_words(text)
-    return " ".join(_ROMAN.get(word, word) for word in words)
+    return _series_numerals(" ".join(_ROMAN.get(word, word) for word in words))
+
+
+# A title given in two languages, joined by " / " (Dimensions, SciELO) or " = " (PsycINFO): "International
+# Entrepreneurship ... / Empreendedorismo Internacional ...". Another database carries one half only, so each
+# half is compared too. Each half needs a few words, so "HIV / AIDS" or "A / B testing" are not split.
+_BILINGUAL_SEPARATOR = re.compile(r"\s+[/=]\s+")
+BILINGUAL_MIN_WORDS = 4
+
+
+def title_halves(title: str) -> tuple[str, str]:
+    """The two normalised halves of a title in two languages, or two empty strings."""
+    parts = _BILINGUAL_SEPARATOR.split(html.unescape(title or ""))
+    if len(parts) != 2:
+        return "", ""
+    halves = (normalise_title(parts[0]), normalise_title(parts[1]))
+    if min(len(half.split()) for half in halves) < BILINGUAL_MIN_WORDS:
+        return "", ""
+    return halves
+
+
+# Words of the titles of recurring columns and front matter ("Editorial", "Editor's comments", "In this issue",
+# "Letter from the president"): such a title names a kind of item that every issue carries, not one item.
+_COLUMN_WORD_TEXT = (
+    "editorial editorials editor editors s comment comments commentary from the this in issue letter letters "
+    "introduction preface foreword news highlights note notes correspondence announcement announcements reviewers "
+    "acknowledgement acknowledgements acknowledgment contents table of abstracts index message president "
+    "presidents column perspective perspectives update updates obituary book review reviews reply response "
+    "corner page welcome guest invited overview summary report reports meeting annual our and a an on to"
+)
+_COLUMN_WORDS = frozenset(_COLUMN_WORD_TEXT.split(" "))
+
+
+def is_column_title(title: str) -> bool:
+    """True for a normalised title made only of recurring-column words ("editorial", "editor s comments")."""
+    words = title.split()
+    return 0 < len(words) <= 5 and all(word in _COLUMN_WORDS for word in words)
+
+
+def title_numbers(title: str) -> str:
+    """The digits of a normalised title that has a standalone number ("trial 1" -> "1"), "" when it has none:
+    in otherwise equal titles a different number means another item of a series (trial 1 / trial 2, part 1 /
+    part 2). All its digits are kept in order, so "10 000" and "10000", or "hpv16 18" and "hpv 16 18", agree."""
+    if not any(word.isdigit() for word in title.split()):
+        return ""
+    return "".join(character for character in title if character.isdigit())
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def without_numbers(title: str) -> str:
+    """A normalised title without its digits, for comparing the rest of two numbered titles."""
+    return " ".join(_DIGITS.sub(" ", title).split())
 
 
 _KIND_WORDS = {"erratum": "erratum", "errata": "erratum", "corrigendum": "erratum", "correction": "erratum",
@@ -115,7 +188,7 @@ def title_kind(title: str) -> str:
     typo in that first word: "Restponse to comment"), else empty."""
     if _CORRECTION_TAIL.search(title or ""):
         return "erratum"
-    text = fold(html.unescape(title or "")).strip().lstrip("[").strip()
+    text = _LEADING_JUNK.sub("", fold(html.unescape(title or ""))).strip().lstrip("[").strip()
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(text):
             return kind
@@ -166,6 +239,42 @@ def _number(value: str) -> str:
     return match.group(0).lstrip("0") or "0" if match else ""
 
 
+# Where a supplement is named inside a volume or issue field: "98 Suppl 1", "Suppl. 2", "Supplement", "S1".
+_SUPPLEMENT_MARK = re.compile(r"\b(?:suppl\w*|supplement\w*|sup|s(?=\s?\d))\b|\bs(?=\d)", re.IGNORECASE)
+_CUT_NUMBER = re.compile(r"^\s*\(?\s*\d+\s*\)\s*$")
+_YEAR_LIKE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+def volume_number(value: str) -> str:
+    """The volume number, without what is not one: the supplement part ("98 Suppl 1" -> "98", "Suppl 1" ->
+    ""), a bare number left from "(Suppl 1)" ("1)" -> ""), text before the number ("Vol. 56", "No. 12")."""
+    text = value or ""
+    mark = _SUPPLEMENT_MARK.search(text)
+    if mark:
+        text = text[: mark.start()]
+    if _CUT_NUMBER.match(text):
+        return ""
+    return _number(text)
+
+
+def supplement_number(volume: str, issue: str) -> str:
+    """The supplement's number when a volume or issue field names one ("SUPPL. 1", "Suppl 1", "S1"), else ""."""
+    for value in (issue or "", volume or ""):
+        mark = _SUPPLEMENT_MARK.search(value)
+        if mark:
+            return _number(value[mark.end():])
+    if _CUT_NUMBER.match(volume or ""):
+        return _number(volume)
+    return ""
+
+
+def issue_number(value: str) -> str:
+    """The issue number, "" when the field holds no plausible one (an NLM journal id "101676033" or
+    "6dr, 2985151r" slipped into it by an export)."""
+    number = _number(value)
+    return number if len(number) <= 4 else ""
+
+
 def _last_number(value: str) -> str:
     numbers = _FIRST_NUMBER.findall(value or "")
     return (numbers[-1].lstrip("0") or "0") if numbers else ""
@@ -178,16 +287,24 @@ class Features:
     record_id: np.ndarray
     title: np.ndarray  # normalised title
     title_tokens: list[list[str]]  # without stop words
+    title_halves: np.ndarray  # (n, 2): the two halves of a title in two languages, "" when not one
+    title_numbers: np.ndarray  # standalone numbers of the title, space-joined
+    column_title: np.ndarray  # bool: the title of a recurring column ("Editorial", "In this issue")
     authors: np.ndarray  # surnames of the first six authors, space-joined
     first_author: np.ndarray  # first author's surname
     n_authors: np.ndarray  # number of authors listed (up to six counted)
     year: np.ndarray  # int, 0 when missing
     journal: np.ndarray  # journal tokens
-    volume: np.ndarray
+    volume: np.ndarray  # volume number without supplement parts ("" when none)
+    volume_is_year: np.ndarray  # bool: the volume field holds a year ("2017-January"), not a volume number
+    firm_volume: np.ndarray  # the volume where it is trusted across a cluster: not a year, not a supplement record
+    supplement: np.ndarray  # supplement number from the volume or issue field ("" when none)
+    in_supplement: np.ndarray  # bool: the record says it is in a supplement (field marks or S-pages)
     issue: np.ndarray
     page: np.ndarray  # first page number
     page_end: np.ndarray  # last page number (= first for a single page)
     page_alpha: np.ndarray  # bool: page has a letter (article numbers e12724, a1754; supplements S417)
+    pages_text: np.ndarray  # the pages as written, lower case without spaces ("s3-s32.e1"), for equality only
     doi: np.ndarray
     pmid: np.ndarray
     pmcid: np.ndarray
@@ -198,13 +315,23 @@ class Features:
     has_locator: np.ndarray  # bool: a volume, pages or DOI in any form ("Ph.D.", "62 p" count)
 
 
+# Some exports lose the separator between authors: "Adeli K.Lewis G. F." is two authors, split where an
+# initial's full stop runs into the next capitalised surname.
+_RUN_TOGETHER = re.compile(r"(?<=\b[A-Z]\.)(?=[A-Z][a-z])")
+# Trailing initials of a "Surname I. J." or "Surname IJ" author (a surname is never all capitals and this short,
+# except in exports that capitalise everything, where the last part is still the given names' initials).
+_INITIALS_PART = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+
+
 def _surnames(authors: str) -> list[str]:
     names = []
-    for author in authors.split("; "):
+    for author in _RUN_TOGETHER.sub("; ", authors).split("; "):
         parts = author.split()
         if not parts:
             continue
-        family = parts[:-1] if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 4 else parts
+        family = parts
+        while len(family) > 1 and _INITIALS_PART.match(family[-1]):
+            family = family[:-1]
         key = _NON_ALNUM.sub("", fold(" ".join(family)))
         if key:
             names.append(key)
@@ -236,6 +363,13 @@ def compute_features(records: pd.DataFrame) -> Features:
     titles = [normalise_title(t) for t in records["title"]]
     surnames = [_surnames(a) for a in records["authors"]]
     journal = [journal_tokens(j or a) for j, a in zip(records["journal"], records["journal_abbrev"], strict=True)]
+    volume = np.array([volume_number(v) for v in records["volume"]], dtype=object)
+    volume_is_year = np.array([bool(_YEAR_LIKE.match(_number(v))) for v in records["volume"]], dtype=bool)
+    in_supplement = np.array([bool(_SUPPLEMENT_MARK.search(v) or _SUPPLEMENT_MARK.search(i) or _CUT_NUMBER.match(v)
+                                   or re.match(r"^\s*s\d", p, re.IGNORECASE))
+                              for v, i, p in zip(records["volume"], records["issue"], records["pages"], strict=True)],
+                             dtype=bool)
+    halves = np.array([title_halves(t) for t in records["title"]], dtype=object).reshape(len(records), 2)
     venue_text = (
         records["journal"] + " " + records["volume"] + " " + records["issue"] + " " + records["publication_types"]
     ).map(fold)
@@ -243,19 +377,28 @@ def compute_features(records: pd.DataFrame) -> Features:
         record_id=records["record_id"].to_numpy(dtype=object),
         title=np.array(titles, dtype=object),
         title_tokens=[[w for w in t.split() if w not in STOP_WORDS] for t in titles],
+        title_halves=halves,
+        title_numbers=np.array([title_numbers(t) for t in titles], dtype=object),
+        column_title=np.array([is_column_title(t) for t in titles], dtype=bool),
         authors=np.array([" ".join(s[:6]) for s in surnames], dtype=object),
         first_author=np.array([s[0] if s else "" for s in surnames], dtype=object),
         n_authors=np.array([min(len(s), 6) for s in surnames], dtype=np.int8),
         year=np.array([int(y) if y else 0 for y in records["year"]], dtype=np.int32),
         journal=np.array(journal, dtype=object),
-        volume=np.array([_number(v) for v in records["volume"]], dtype=object),
-        issue=np.array([_number(v) for v in records["issue"]], dtype=object),
+        volume=volume,
+        volume_is_year=volume_is_year,
+        firm_volume=np.where(volume_is_year | in_supplement, "", volume).astype(object),
+        supplement=np.array([supplement_number(v, i) for v, i in zip(records["volume"], records["issue"],
+                                                                     strict=True)], dtype=object),
+        in_supplement=in_supplement,
+        issue=np.array([issue_number(v) for v in records["issue"]], dtype=object),
         page=np.array([_number(p) if _CLEAN_PAGES.match(p.strip()) else "" for p in records["pages"]],
                       dtype=object),
         page_end=np.array([_last_number(p) if _CLEAN_PAGES.match(p.strip()) else "" for p in records["pages"]],
                           dtype=object),
         page_alpha=np.array([bool(re.search(r"[A-Za-z]", p)) for p in records["pages"]], dtype=bool),
-        doi=records["doi"].to_numpy(dtype=object),
+        pages_text=np.array([re.sub(r"\s+", "", p.lower()) for p in records["pages"]], dtype=object),
+        doi=np.array([normalise_doi(d) if "%" in d else d for d in records["doi"]], dtype=object),
         pmid=records["pmid"].to_numpy(dtype=object),
         pmcid=_column(records, "pmcid").str.upper().to_numpy(dtype=object),
         abstract=np.array([_abstract_key(text) for text in _column(records, "abstract")], dtype=object),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from reviewflow.dedup.features import STOP_WORDS, Features, journals_compatible
+from reviewflow.dedup.features import STOP_WORDS, Features, journals_compatible, without_numbers
 
 TITLE_HIGH = 0.95  # near-identical titles (typos, punctuation, markup differences remain)
 TITLE_FUZZY = 0.85  # titles that differ by a few words
@@ -33,7 +33,13 @@ AHEAD_OF_PRINT_WORDS = 5
 # A title this long, identical in the same venue and year, identifies the item whatever its author forms.
 IDENTICAL_TITLE_VENUE_WORDS = 8
 
+# Two titles that agree this closely once their standalone numbers are removed are items of one series.
+SERIES_REST = 0.95
 PARALLEL_PAIRS = 20_000
+
+# Verdicts that clustering keeps as cannot-links (see cluster.py), besides people's "different".
+CANNOT_LINK_RULES = frozenset({"override_different", "numbered_series", "shared_doi_different_items",
+                               "shared_pmid_different_items", "shared_pmcid_different_items"})
 
 # Rule ranks: lower is applied first when clusters are built.
 RULE_RANK = {
@@ -77,11 +83,57 @@ def _pages_match(features: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray
     return out
 
 
+def _volume_match(features: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Like ``_match``, but a disagreement that is no evidence counts as unknown: a volume field holding the year
+    ("2017-January" against 28), or one export's volume that is the other's supplement number (volume "1" with
+    pages S12-S14 against volume 56, issue "SUPPL. 1")."""
+    out = _match(features.volume[a], features.volume[b])
+    differ = out == 0
+    if differ.any():
+        year = features.volume_is_year[a] | features.volume_is_year[b]
+        supplement = ((features.volume[a] == features.supplement[b]) & features.in_supplement[b]) | (
+            (features.volume[b] == features.supplement[a]) & features.in_supplement[a])
+        out[differ & (year | supplement)] = -1
+    return out
+
+
+def _title_similarity(features: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Title similarity, the better of character and word-order-free comparison; a title in two languages is
+    also compared half by half with the other title (and its halves), keeping the best."""
+    title_a, title_b = features.title[a], features.title[b]
+    title = np.fmax(_similarity(title_a, title_b, fuzz.ratio), _similarity(title_a, title_b, fuzz.token_sort_ratio))
+    halves = np.flatnonzero((features.title_halves[a, 0] != "") | (features.title_halves[b, 0] != ""))
+    if halves.size:
+        rows_a, rows_b = a[halves], b[halves]
+        forms_a = [features.title[rows_a], features.title_halves[rows_a, 0], features.title_halves[rows_a, 1]]
+        forms_b = [features.title[rows_b], features.title_halves[rows_b, 0], features.title_halves[rows_b, 1]]
+        best = title[halves]
+        for x in forms_a:
+            for y in forms_b:
+                best = np.fmax(best, _similarity(np.asarray(x, dtype=object), np.asarray(y, dtype=object),
+                                                 fuzz.ratio))
+        title[halves] = best
+    return title
+
+
+def _numbers_differ(features: Features, a: np.ndarray, b: np.ndarray, title: np.ndarray) -> np.ndarray:
+    """True where two similar titles carry different numbers and agree once the numbers are removed ("...
+    trial 1" / "... trial 2", "Part 1" / "Part 2"): items of one numbered series, not one work. Records on the
+    same pages are one item whatever their titles' numbers say (no two parts share a page)."""
+    numbers_a, numbers_b = features.title_numbers[a], features.title_numbers[b]
+    out = np.zeros(len(a), dtype=bool)
+    for i in np.flatnonzero((numbers_a != numbers_b) & (numbers_a != "") & (numbers_b != "")
+                            & (np.nan_to_num(title, nan=0.0) >= TITLE_LOW)):
+        rest = fuzz.ratio(without_numbers(features.title[a[i]]), without_numbers(features.title[b[i]]))
+        out[i] = rest >= SERIES_REST * 100
+    return out
+
+
 def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
     """Similarity of every candidate pair (row positions ``a`` < ``b``)."""
     a, b = pairs[:, 0], pairs[:, 1]
     title_a, title_b = features.title[a], features.title[b]
-    title = np.fmax(_similarity(title_a, title_b, fuzz.ratio), _similarity(title_a, title_b, fuzz.token_sort_ratio))
+    title = _title_similarity(features, a, b)
     authors = _similarity(features.authors[a], features.authors[b], fuzz.ratio)
     # A list cut short ("Hu J, Santos L, Gonzalez A" against twelve names) matches the longer list's start.
     truncated = (np.minimum(features.n_authors[a], features.n_authors[b]) >= 2) & (
@@ -105,8 +157,11 @@ def score_pairs(features: Features, pairs: np.ndarray) -> pd.DataFrame:
         "first_author": _match(features.first_author[a], features.first_author[b]),
         "year_diff": np.where((year_a > 0) & (year_b > 0), np.abs(year_a - year_b), -1),
         "journal": journal,
-        "volume": _match(features.volume[a], features.volume[b]),
+        "volume": _volume_match(features, a, b),
         "issue": _match(features.issue[a], features.issue[b]),
+        "pages_text_same": (features.pages_text[a] != "") & (features.pages_text[a] == features.pages_text[b]),
+        "numbers_differ": _numbers_differ(features, a, b, title),
+        "column_title": features.column_title[a] & features.column_title[b],
         "page": _pages_match(features, a, b),
         "identical_pages": (features.page[a] != "") & (features.page[a] == features.page[b])
         & (features.page_end[a] == features.page_end[b]),
@@ -176,6 +231,26 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
     same_range = s["identical_pages"].to_numpy()
     identical_pages = (volume == 1) & same_range
     distinct = s["distinct_words"].to_numpy()
+    # What the rest of the record says about a pair that shares an identifier. A DOI is printed once per
+    # supplement by some publishers, so dozens of meeting abstracts share it; an export can cut a DOI short
+    # ("10.1892/0891-6640(2003)017", a SICI DOI that lost its tail) so that two articles of one issue share it;
+    # a PMID or PMCID can be pasted onto the wrong record. An identifier links only what the rest of the record
+    # does not contradict.
+    numbers_differ = s["numbers_differ"].to_numpy() & (page != 1)
+    locator_agrees = (page == 1) | s["pages_text_same"].to_numpy()
+    authors_contradict = authors_known & ~author_ok
+    agreement = ((title >= TITLE_FUZZY) & ~numbers_differ).astype(np.int8) + (authors_known & author_ok) \
+        + locator_agrees
+    contradiction = ((title >= 0) & (title < TITLE_LOW)).astype(np.int8) + authors_contradict \
+        + ((page == 0) | (volume == 0)) + numbers_differ
+    # Nothing but the identifier in common, and at least two fields against it: different items.
+    id_refuted = (agreement == 0) & (contradiction >= 2)
+    # Some agreement but more than one field against it, or only contradiction, or other authors under a title
+    # that is not the same with no page to confirm it: a person decides.
+    id_disputed = (contradiction >= 2) | ((contradiction >= 1) & (agreement == 0)) | (
+        authors_contradict & ~locator_agrees & (title < TITLE_HIGH))
+    pmid_shared, pmcid_shared = s["pmid"].to_numpy() == 1, s["pmcid"].to_numpy() == 1
+    issue = s["issue"].to_numpy()
     conditions: list[tuple[str, str, np.ndarray]] = [
         # Different DOIs never merge on their own (a listed trap), but one article does sometimes carry two (a
         # publisher's legacy and current DOI, "10.1172/jci14270" and "10.1172/jci200214270"). The same long title
@@ -186,11 +261,21 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
          & ~kind_differs & ~distinct),
         ("doi_conflict", "not", doi == 0),
         ("pmid_conflict", "not", s["pmid"].to_numpy() == 0),
+        # Titles equal but for a standalone number ("... trial 1" / "... trial 2", "Part 1" / "Part 2") are
+        # items of a series; with a shared identifier one of the records is wrong, and a person decides.
+        ("numbered_series", "review", numbers_differ & ((doi == 1) | pmid_shared | pmcid_shared)),
+        ("numbered_series", "not", numbers_differ),
+        ("shared_doi_different_items", "not", (doi == 1) & id_refuted),
+        ("shared_doi_disputed", "review", (doi == 1) & id_disputed),
         ("doi_title_mismatch", "review", (doi == 1) & (title >= 0) & (title < DOI_TITLE_MIN)),
         ("doi", "duplicate", doi == 1),
-        ("pmid", "duplicate", s["pmid"].to_numpy() == 1),
+        ("shared_pmid_different_items", "not", pmid_shared & id_refuted),
+        ("shared_pmid_disputed", "review", pmid_shared & id_disputed),
+        ("pmid", "duplicate", pmid_shared),
         ("pmcid_conflict", "not", s["pmcid"].to_numpy() == 0),
-        ("pmcid", "duplicate", s["pmcid"].to_numpy() == 1),
+        ("shared_pmcid_different_items", "not", pmcid_shared & id_refuted),
+        ("shared_pmcid_disputed", "review", pmcid_shared & id_disputed),
+        ("pmcid", "duplicate", pmcid_shared),
         # The same record exported twice by one database (overlapping export batches). Two accessions in one
         # database do not forbid a merge: databases hold duplicate entries of one article.
         ("accession", "duplicate", s["accession"].to_numpy() == 1),
@@ -212,6 +297,15 @@ def decide(scores: pd.DataFrame) -> pd.DataFrame:
         ("volume_or_pages_differ", "review",
          ((volume == 0) | (page == 0)) & (title >= TITLE_HIGH) & author_ok & ~distinct),
         ("volume_or_pages_differ", "not", (volume == 0) | (page == 0)),
+        # A recurring column ("Editor's Comments", "Editorial") in two issues of one volume: same title, authors
+        # and volume, different issue, and no pages to show it is one item. Two printed items until a person
+        # says otherwise.
+        ("different_issue", "review",
+         (volume == 1) & (issue == 0) & (page == -1) & ~s["pages_text_same"].to_numpy() & (title >= TITLE_FUZZY)),
+        # A recurring column's title ("Editorial", "Letter from the editor") names a kind of item, not an item:
+        # without the same pages it links nothing on its own, whoever wrote it.
+        ("column_title", "review", s["column_title"].to_numpy() & (title >= TITLE_FUZZY) & (page != 1)
+         & ~s["pages_text_same"].to_numpy()),
         # A conference abstract against a published paper of the same title goes to a person. One abstract
         # exported with and without its meeting name ("Scand J Immunol" 71(6):507 vs "Scandinavian Journal of
         # Immunology.Conference: ...") is the same item: same journal, and the other record prints no multi-page
