@@ -318,9 +318,13 @@ class Features:
 # Some exports lose the separator between authors: "Adeli K.Lewis G. F." is two authors, split where an
 # initial's full stop runs into the next capitalised surname.
 _RUN_TOGETHER = re.compile(r"(?<=\b[A-Z]\.)(?=[A-Z][a-z])")
-# Trailing initials of a "Surname I. J." or "Surname IJ" author (a surname is never all capitals and this short,
-# except in exports that capitalise everything, where the last part is still the given names' initials).
-_INITIALS_PART = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+# Initials written with full stops ("G.", "J.R.") or as one letter: after the last part of a "Surname IJ" author,
+# these are given names too ("Lewis G. F.", "Crockarell J.R. J").
+_DOTTED_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$|^[^\W\d_]$")
+
+
+def _is_initials(part: str) -> bool:
+    return part.isupper() and len(part) <= 4
 
 
 def _surnames(authors: str) -> list[str]:
@@ -330,8 +334,10 @@ def _surnames(authors: str) -> list[str]:
         if not parts:
             continue
         family = parts
-        while len(family) > 1 and _INITIALS_PART.match(family[-1]):
-            family = family[:-1]
+        if len(parts) > 1 and _is_initials(parts[-1]):
+            family = parts[:-1]
+            while len(family) > 1 and _DOTTED_INITIALS.match(family[-1]):
+                family = family[:-1]
         key = _NON_ALNUM.sub("", fold(" ".join(family)))
         if key:
             names.append(key)
