@@ -22,12 +22,16 @@ def normalise_doi(value: str) -> str:
     ``https://doi.org/10.1/x``, ``doi:10.1/x``, ``10.1/x     LK  - https://...``); empty when there is none.
     Percent-encoding copied from a link (``10.1016/s0140-6736%2820%2930183-5``) is decoded: read as it stands,
     one article's DOI would differ from itself, which forbids merging its records."""
-    text = (value or "").strip()
-    if "%" in text:
-        text = unquote(text)
-    text = _DOI_PREFIX.sub("", text)
+    text = _DOI_PREFIX.sub("", (value or "").strip())
     match = _DOI_ANYWHERE.search(text)
-    return match.group(0).rstrip(".,;").lower() if match else ""
+    if match:
+        doi = match.group(0)
+        return (unquote(doi).split("&")[0] if "%" in doi else doi).rstrip(".,;").lower()
+    if "%" in text:  # the slash itself encoded ("10.1007%2Fs00256-..."), maybe inside a link's query string
+        match = _DOI_ANYWHERE.search(_DOI_PREFIX.sub("", unquote(text)))
+        if match:
+            return match.group(0).split("&")[0].rstrip(".,;").lower()
+    return ""
 
 
 def normalise_pages(value: str) -> str:
