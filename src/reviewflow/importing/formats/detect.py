@@ -2,7 +2,8 @@
 
 Each reader is a module of ``reviewflow.importing.formats`` with ``NAME``, ``DESCRIPTION``, ``sniff(text) -> bool``
 and ``read(path, text) -> list[ParsedRecord]``. Sniffers are tried in the order below: the most specific
-signatures first (XML roots, MEDLINE's ``PMID-``, WoS's ``FN``/``PT``), the delimited tables last.
+signatures first (XML roots, MEDLINE's ``PMID-``, WoS's ``FN``/``PT``), the Cochrane Library's ``Record #n of N``
+before RIS (whose Cochrane download has the same header), the delimited tables last.
 """
 
 from __future__ import annotations
@@ -12,11 +13,21 @@ from pathlib import Path
 from types import ModuleType
 
 from reviewflow.errors import InputError
-from reviewflow.importing.formats import bibtex, delimited, endnote_xml, medline, ovid, pubmed_xml, ris, wos_tagged
+from reviewflow.importing.formats import (
+    bibtex,
+    cochrane_text,
+    delimited,
+    endnote_xml,
+    medline,
+    ovid,
+    pubmed_xml,
+    ris,
+    wos_tagged,
+)
 from reviewflow.importing.formats.base import ParsedRecord
 from reviewflow.importing.formats.encoding import decode_export, report_repairs
 
-READERS: list[ModuleType] = [pubmed_xml, endnote_xml, medline, wos_tagged, ovid, ris, bibtex, delimited]
+READERS: list[ModuleType] = [pubmed_xml, endnote_xml, medline, wos_tagged, ovid, cochrane_text, ris, bibtex, delimited]
 BY_NAME: dict[str, ModuleType] = {module.NAME: module for module in READERS}
 _ARCHIVES = {b"PK\x03\x04": ("a ZIP archive or an Excel workbook", "unzip it, or save the workbook as CSV (UTF-8)"),
              b"\x1f\x8b": ("gzip-compressed", "decompress it (gunzip) first")}
