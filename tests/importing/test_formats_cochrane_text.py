@@ -157,6 +157,16 @@ def test_a_file_cut_inside_its_last_record_is_refused(tmp_path: Path) -> None:
     assert "cut inside this record" in str(error.value) and "cochrane.txt:44" in str(error.value)
 
 
+def test_a_file_ending_inside_its_last_field_is_warned_about(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    """Cut inside the link every record ends with: the record is whole but for that field, so it is imported
+    (its fields so far are real) with a warning naming it, as MEDLINE and Ovid records cut short are."""
+    with caplog.at_level(logging.WARNING):
+        _, records = read_export(write(tmp_path, EXPORT.rstrip("\n")[:-20]))
+    assert len(records) == 3
+    assert "cochrane.txt:44: the last record (record #10 of 18) may be cut short" in caplog.text
+
+
 @pytest.mark.parametrize(("text", "line", "words"), [
     (EXPORT + "\nRecord #11 o", 55, "unreadable record header"),
     (EXPORT + "\nRecord #11 of 18\n", 55, "has no fields"),

@@ -134,7 +134,8 @@ def _check_last_record(path: Path, text: str, records: list[_Record]) -> None:
                          "the file looks cut inside this record", file=path, line=last.line, record=str(last.number),
                          field=expected[-1], expected=f"the record to go on to its '{expected[-1]}' field",
                          hint="the download was cut short; download the export again")
-    warn_if_cut(path, text, last.line, where, last.order[-2:], last.fields, expected, any_field=not others)
+    # A download cut inside the last field leaves the file without its final line break, whatever the field.
+    warn_if_cut(path, text, last.line, where, last.order[-2:], last.fields, expected, any_field=True)
 
 
 def _check_counts(path: Path, records: list[_Record]) -> None:
