@@ -88,7 +88,7 @@ def _records(path: Path, text: str) -> list[_Record]:
             position, total = _header(path, number, line)
             if current is not None and not current.order:
                 raise InputError(f"record #{current.number} has no fields before the next 'Record #' line",
-                                 file=path, line=current.line, record=str(current.number),
+                                 file=path, line=current.line, record=f"#{current.number}",
                                  expected="field lines ('ID: ...', 'TI: ...') after each 'Record #n of N' line")
             current, last_tag = _Record(number, position, total), ""
             records.append(current)
@@ -112,11 +112,11 @@ def _records(path: Path, text: str) -> list[_Record]:
             values[-1] = f"{values[-1]} {line.strip()}".strip()
         else:
             raise InputError(f"text {line.strip()[:40]!r} right after the header of record #{current.number}",
-                             file=path, line=number, record=str(current.number),
+                             file=path, line=number, record=f"#{current.number}",
                              expected="a field line like 'ID: CN-01234567' or 'TI: Title'")
     if current is not None and not current.order:
         raise InputError(f"the last record (#{current.number}) has no fields: the file ends after its 'Record #' "
-                         "line", file=path, line=current.line, record=str(current.number),
+                         "line", file=path, line=current.line, record=f"#{current.number}",
                          expected="field lines ('ID: ...', 'TI: ...') after each 'Record #n of N' line",
                          hint="the download was cut short; download the export again")
     return records
@@ -131,7 +131,7 @@ def _check_last_record(path: Path, text: str, records: list[_Record]) -> None:
     where = f"record #{last.number} of {last.total}"
     if expected and expected[-1] not in last.fields:
         raise InputError(f"the last record ({where}) has no '{expected[-1]}' field, which ends every other record: "
-                         "the file looks cut inside this record", file=path, line=last.line, record=str(last.number),
+                         "the file looks cut inside this record", file=path, line=last.line, record=f"#{last.number}",
                          field=expected[-1], expected=f"the record to go on to its '{expected[-1]}' field",
                          hint="the download was cut short; download the export again")
     # A download cut inside the last field leaves the file without its final line break, whatever the field.
