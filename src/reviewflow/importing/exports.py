@@ -20,6 +20,8 @@ from reviewflow.importing.formats.base import RECORD_FIELDS, ParsedRecord
 from reviewflow.importing.formats.detect import read_export
 from reviewflow.importing.search_log import load_search_log, reconcile
 from reviewflow.normalize import normalise_issn, short_author, short_hash, surname, title_key
+from reviewflow.search.provenance import check_search_counts, verify_snapshot
+from reviewflow.search.snapshot import is_provenance
 from reviewflow.tables import validate
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,8 @@ def export_files(config: dict[str, Any], root: Path) -> dict[str, list[Path]]:
         found: set[Path] = set()
         for pattern in spec["exports"]:
             matches = [base / p for p in glob.glob(pattern, root_dir=root) if (root / p).is_file()]
-            matches = [p for p in matches if not p.name.startswith(".") and p.name != "README.md"]
+            matches = [p for p in matches if not p.name.startswith(".") and p.name != "README.md"
+                       and not is_provenance(p)]
             if not matches:
                 raise InputError(
                     f"no export file matches {pattern!r} for database {database!r}",
@@ -189,6 +192,8 @@ def import_exports(
         for database, paths in export_files(config, root).items()
         for path in paths
     ]
+    for _, path, _ in plan:
+        verify_snapshot(path)  # a frozen search's bytes, before anything is read from them
     frame, files_report = _read_files(plan, root, raw_sink)
     per_database = {
         database: sum(f["records"] for f in files_report if f["database"] == database)
@@ -198,6 +203,7 @@ def import_exports(
     if config.get("search_log"):
         log_path = root / config["search_log"]
         report["searches"] = reconcile(load_search_log(log_path), Path(config["search_log"]), config, files_report)
+        check_search_counts(report["searches"], root, Path(config["search_log"]))
     else:
         log.warning("no search_log in the config: hit counts are not reconciled with the exports")
         report["searches"] = None

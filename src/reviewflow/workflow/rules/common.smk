@@ -41,6 +41,15 @@ def export_files(wildcards=None):
     for spec in config["databases"].values():
         for pattern in spec["exports"]:
             files.update(p for p in glob.glob(pattern) if os.path.isfile(p) and not p.endswith("README.md"))
+    return sorted(p for p in files if not p.endswith(".provenance.json"))
+
+
+def provenance_files(wildcards=None):
+    """The provenance of each frozen search (`reviewflow search`): the import checks the exports against them."""
+    files = set()
+    for spec in config["databases"].values():
+        for pattern in spec["exports"]:
+            files.update(p for p in glob.glob(pattern) if os.path.isfile(p) and p.endswith(".provenance.json"))
     return sorted(files)
 
 

@@ -3,6 +3,7 @@ rule import_records:
     input:
         code=PACKAGE_SOURCES,
         exports=export_files,
+        provenance=provenance_files,
         search_log=search_log,
         config=CONFIG_FILE,
     output:
