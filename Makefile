@@ -11,13 +11,19 @@ STAMP  := $(VENV)/.reviewflow-installed
 REVIEW ?= reviews/cryoneurolysis
 RUN    := cd $(REVIEW) && $(abspath $(BIN))/reviewflow
 
-.PHONY: review draft test install lock check-lock rebuild check-reproducible lint clean-logs
+.PHONY: review draft search search-update test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build the review's results/ and results/manuscript/review.pdf from its raw exports
 	@$(RUN) build --cores $(CORES)
 
 draft: $(STAMP)  ## like review, but works awaiting screening or extraction do not stop it; every page says DRAFT
 	@$(RUN) build --cores $(CORES) --draft
+
+search: $(STAMP)  ## run the search log's queries for databases with `search: {api: ...}`; freeze them in data/raw
+	@$(RUN) search
+
+search-update: $(STAMP)  ## add a dated update of those searches: records entered since the last one
+	@$(RUN) search --update
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest

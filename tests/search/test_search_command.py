@@ -4,6 +4,10 @@ checking both; updates; interrupted runs; the API key never written anywhere."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from reviewflow.errors import InputError
 from reviewflow.importing.search_log import load_search_log
 from reviewflow.search.run import SearchOptions, run_searches
 from reviewflow.search.snapshot import file_sha256
+from tests.conftest import REPO
 from tests.search.conftest import QUERY
 from tests.search.fake_eutils import FakeEutils, make_index
 
@@ -167,3 +172,14 @@ def test_the_api_key_reaches_the_server_and_no_file_log_or_output(
     assert "429" in (project / "logs/search.log").read_text()
     for p in written:
         assert SECRET.encode() not in p.read_bytes(), p
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_search_in_an_init_project_freezes_the_search(project: Path, eutils: FakeEutils) -> None:
+    env = {**os.environ, "REVIEWFLOW_EUTILS_URL": eutils.url, "PYTHONPATH": str(REPO / "src")}
+    env.pop("NCBI_API_KEY", None)
+    run = subprocess.run(["make", "search", f"REVIEWFLOW={sys.executable} -m reviewflow"], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stderr
+    assert "PubMed reported 30, 30 records fetched" in run.stdout
+    assert len(list((project / "data/raw/pubmed").glob("pubmed-*.txt"))) == 1
