@@ -59,4 +59,4 @@ def test_a_server_that_never_answers_stops_after_the_retries(sleeps: list[float]
     with pytest.raises(InputError, match="no answer after 3 attempts") as caught:
         client.post("esearch.fcgi", {"db": "pubmed"})
     assert "sekret-123" not in str(caught.value)
-    assert sleeps == [1.0, 2.0]
+    assert [s for s in sleeps if s >= 0.5] == [1.0, 2.0]  # back-off (the rate limiter's waits are shorter)

@@ -96,10 +96,10 @@ class PoliteClient:
                 body = response.content  # read whole: an incomplete body raises here and the page is asked again
             except requests.RequestException as exc:
                 self._record(url, params, None, b"", attempt, error=type(exc).__name__)
-                wait = min(self.max_wait, 2.0 ** (attempt - 1))
-                log.warning("%s: connection failed (%s), attempt %d of %d; retrying in %.0f s", url,
-                            type(exc).__name__, attempt, self.max_attempts, wait)
                 if attempt < self.max_attempts:
+                    wait = min(self.max_wait, 2.0 ** (attempt - 1))
+                    log.warning("%s: connection failed (%s), attempt %d of %d; retrying in %.0f s", url,
+                                type(exc).__name__, attempt, self.max_attempts, wait)
                     self.sleep(wait)
                     continue
                 raise InputError(f"{url}: no answer after {attempt} attempts ({self.redact(str(exc))})",
