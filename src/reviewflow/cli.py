@@ -29,8 +29,8 @@ def _config(args: argparse.Namespace) -> dict:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from reviewflow.importing.exports import import_exports, import_files
-    from reviewflow.tables import write_json, write_jsonl, write_table
+    from reviewflow.importing.exports import import_files
+    from reviewflow.tables import write_json, write_table
 
     if args.files:
         if not args.output:
@@ -44,16 +44,17 @@ def cmd_import(args: argparse.Namespace) -> None:
     if not (args.records and args.report):
         raise InputError("nothing to import", expected="export FILE... -o OUT.csv, or --records and --report to "
                          "import the exports listed in the config")
+    from reviewflow.importing.staged import StagedImport
     from reviewflow.synthesis.prisma_update import split_searches
 
-    raw: list[dict] = []
     config = _config(args)
-    records, report = import_exports(config, Path.cwd(), raw_sink=raw)
-    split_searches(config, report["searches"], Path(args.config))  # an update's dates, checked before screening
-    write_table(records, Path(args.records), sort_by=["database", "source_file", "source_position"])
-    write_json(report, Path(args.report))
-    if args.raw:
-        write_jsonl(sorted(raw, key=lambda r: r["record_id"]), Path(args.raw))
+    # Streamed: records are staged as they are read, and results/ is written only once everything checked out.
+    with StagedImport(config, Path.cwd(), raw=bool(args.raw)) as staged:
+        split_searches(config, staged.report["searches"], Path(args.config))  # an update's dates, before screening
+        staged.write_records(Path(args.records))
+        write_json(staged.report, Path(args.report))
+        if args.raw:
+            staged.write_raw(Path(args.raw))
 
 
 def cmd_dedup(args: argparse.Namespace) -> None:
@@ -129,16 +130,17 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_eligibility(args: argparse.Namespace) -> None:
-    from reviewflow.screening.eligibility import apply_eligibility
+    from reviewflow.screening.eligibility import ELIGIBILITY_COLUMNS, apply_eligibility
     from reviewflow.tables import read_table, write_table
 
-    excluded = apply_eligibility(read_table(Path(args.works)), _config(args))
+    excluded = apply_eligibility(read_table(Path(args.works), columns=ELIGIBILITY_COLUMNS), _config(args))
     write_table(excluded, Path(args.out), sort_by=["work_id"])
 
 
 def cmd_screen(args: argparse.Namespace) -> None:
     from reviewflow.screening.carry_over import carry_screening_decisions, read_id_changes, stop_on_conflicts
     from reviewflow.screening.decisions import read_decisions, resolve_screening
+    from reviewflow.screening.sheets import SCREENING_DISPLAY
     from reviewflow.tables import read_table, write_table
 
     config = _config(args)
@@ -150,8 +152,8 @@ def cmd_screen(args: argparse.Namespace) -> None:
         decisions, conflicts = carry_screening_decisions(
             decisions, read_id_changes(Path(args.id_changes)), set(auto_excluded["work_id"]))
         stop_on_conflicts(conflicts, Path(args.id_conflicts), "screening")
-    screening = resolve_screening(read_table(Path(args.works)), auto_excluded, decisions, config, Path(args.awaiting),
-                                  draft=args.draft)
+    works = read_table(Path(args.works), columns=["work_id", *SCREENING_DISPLAY])
+    screening = resolve_screening(works, auto_excluded, decisions, config, Path(args.awaiting), draft=args.draft)
     write_table(screening, Path(args.out), sort_by=["work_id"])
 
 

@@ -22,10 +22,16 @@ from reviewflow.errors import InputError
 from reviewflow.paths import SCHEMA_DIR
 
 
-def read_table(path: Path, *, required: Iterable[str] = ()) -> pd.DataFrame:
-    """A CSV as text columns; missing required columns are reported by name before anything else runs."""
+def read_table(path: Path, *, required: Iterable[str] = (), columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """A CSV as text columns; missing required columns are reported by name before anything else runs.
+
+    With ``columns``, only those columns (of the ones present) are read: a stage that needs a few columns of a
+    large table (works.csv carries every abstract) does not parse and hold the rest.
+    """
+    wanted = None if columns is None else {*columns, *required}
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
+                            usecols=None if wanted is None else (lambda name: str(name).strip() in wanted))
     except FileNotFoundError as exc:
         raise InputError("file not found", file=path) from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:

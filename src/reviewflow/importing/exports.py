@@ -10,6 +10,8 @@ import glob
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -100,58 +102,113 @@ def _as_lists(raw: dict[str, Any]) -> dict[str, list[str]]:
     return {str(tag): value if isinstance(value, list) else [value] for tag, value in raw.items()}
 
 
-def _disambiguate(ids: list[str]) -> list[str]:
-    """Repeated ids (the same record exported twice) get -2, -3, ... in file order, so none is lost."""
-    seen: Counter[str] = Counter()
-    out = []
-    for record_id in ids:
-        seen[record_id] += 1
-        out.append(record_id if seen[record_id] == 1 else f"{record_id}-{seen[record_id]}")
-    return out
+class _RecordIds:
+    """Record ids made unique in import order: the same record exported twice gets -2, -3, ... in file order, so
+    none is lost. Kept across files, so an import read chunk by chunk gives the ids a whole-table pass gives."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+        self._final: set[str] = set()
+
+    def assign(self, ids: list[str]) -> list[str]:
+        out = []
+        for record_id in ids:
+            self._seen[record_id] += 1
+            count = self._seen[record_id]
+            out.append(record_id if count == 1 else f"{record_id}-{count}")
+        return out
+
+    def repeated(self, ids: list[str]) -> int | None:
+        """Index of the first id already given (an accession that happens to read like ``<id>-2``), else None;
+        remembers the others."""
+        for index, record_id in enumerate(ids):
+            if record_id in self._final:
+                return index
+            self._final.add(record_id)
+        return None
+
+
+# Records turned into table rows at a time: a large export file is validated and written in slices, so the
+# import holds one slice of rows, not the whole table (docs/DATA_CONTRACTS.md, results/records.csv).
+CHUNK_RECORDS = 5_000
+
+
+@dataclass
+class Chunk:
+    """Consecutive records of one export file as rows of the records table, validated, with (when asked) each
+    record's raw fields for results/records_raw.jsonl."""
+
+    database: str
+    source: str
+    frame: pd.DataFrame
+    raw: list[dict[str, Any]] | None
+
+
+def _source(path: Path, root: Path | None) -> str:
+    if root is not None and path.is_absolute() and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return path.as_posix()
+
+
+def _chunk_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
+    frame = frame.astype({c: "str" for c in RECORD_COLUMNS if c not in ("source_position", "source_line")})
+    frame = frame.astype({"source_position": "int64", "source_line": "int64"})
+    try:
+        return validate(frame, "records", file=Path("results/records.csv"), key_column="record_id")
+    except InputError as exc:
+        raise _in_export(exc, frame) from None
+
+
+def read_chunks(
+    plan: list[tuple[str, Path, str]], root: Path | None, files_report: list[dict[str, Any]], *, raw: bool
+) -> Iterator[Chunk]:
+    """Read (database, path, format setting) triples in order, yielding validated slices of the records table
+    and appending each file's entry to ``files_report`` once the file is read. Only one file's parsed records
+    and one slice of rows are held at a time, whatever the number of files."""
+    ids = _RecordIds()
+    for database, path, fmt_setting in plan:
+        fmt, records = read_export(path, fmt_setting)
+        source = _source(path, root)
+        entry = {"database": database, "file": source, "format": fmt, "records": len(records), "without_title": 0,
+                 "without_year": 0, "without_doi": 0, "without_authors": 0}
+        for start in range(0, len(records), CHUNK_RECORDS):
+            batch = records[start : start + CHUNK_RECORDS]
+            rows = [_row(database, source, fmt, r) for r in batch]
+            for row, record_id in zip(rows, ids.assign([row["record_id"] for row in rows]), strict=True):
+                row["record_id"] = record_id
+            for name, column in (("title", "title"), ("year", "year"), ("doi", "doi"), ("authors", "authors")):
+                entry[f"without_{name}"] += sum(1 for row in rows if not row[column])
+            frame = _chunk_frame(rows)
+            repeated = ids.repeated(frame["record_id"].tolist())
+            if repeated is not None:
+                row = frame.iloc[repeated]
+                raise InputError(f"record id {row['record_id']!r} is given to an earlier record too, in the record "
+                                 "read from here", file=row["source_file"], line=int(row["source_line"]),
+                                 record=str(row["source_position"]), field="accession (it becomes the record id)",
+                                 expected="each record id once")
+            raw_rows = None
+            if raw:
+                raw_rows = [{"record_id": row["record_id"], "source_file": source, "source_position": r.position,
+                             "fields": _as_lists(r.raw)} for row, r in zip(rows, batch, strict=True)]
+            del rows, batch
+            yield Chunk(database, source, frame, raw_rows)
+        del records
+        files_report.append(entry)
+        log.info("%s: %s, %d records", source, fmt, entry["records"])
 
 
 def _read_files(
     plan: list[tuple[str, Path, str]], root: Path | None, raw_sink: list[dict[str, Any]] | None
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Read (database, path, format setting) triples into the records table and the per-file report."""
-    rows: list[dict[str, Any]] = []
     files_report: list[dict[str, Any]] = []
-    first_raw = len(raw_sink) if raw_sink is not None else 0
-    for database, path, fmt_setting in plan:
-        fmt, records = read_export(path, fmt_setting)
-        if root is not None and path.is_absolute() and path.is_relative_to(root):
-            source = path.relative_to(root).as_posix()
-        else:
-            source = path.as_posix()
-        file_rows = [_row(database, source, fmt, r) for r in records]
-        rows.extend(file_rows)
-        if raw_sink is not None:
-            raw_sink.extend({"source_file": source, "source_position": r.position, "fields": _as_lists(r.raw)}
-                            for r in records)
-        files_report.append(
-            {
-                "database": database,
-                "file": source,
-                "format": fmt,
-                "records": len(file_rows),
-                "without_title": sum(1 for r in file_rows if not r["title"]),
-                "without_year": sum(1 for r in file_rows if not r["year"]),
-                "without_doi": sum(1 for r in file_rows if not r["doi"]),
-                "without_authors": sum(1 for r in file_rows if not r["authors"]),
-            }
-        )
-        log.info("%s: %s, %d records", source, fmt, len(file_rows))
-    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
-    frame["record_id"] = _disambiguate(frame["record_id"].tolist())
-    if raw_sink is not None:
-        for entry, record_id in zip(raw_sink[first_raw:], frame["record_id"], strict=True):
-            entry["record_id"] = record_id
-    frame = frame.astype({c: "str" for c in RECORD_COLUMNS if c not in ("source_position", "source_line")})
-    frame = frame.astype({"source_position": "int64", "source_line": "int64"})
-    try:
-        frame = validate(frame, "records", file=Path("results/records.csv"), key_column="record_id")
-    except InputError as exc:
-        raise _in_export(exc, frame) from None
+    frames = []
+    for chunk in read_chunks(plan, root, files_report, raw=raw_sink is not None):
+        frames.append(chunk.frame)
+        if raw_sink is not None and chunk.raw is not None:
+            raw_sink.extend(chunk.raw)
+    frame = pd.concat(frames, ignore_index=True) if frames else _chunk_frame([])
     return frame, files_report
 
 
@@ -179,27 +236,28 @@ def import_files(paths: list[Path], database: str = "import") -> tuple[pd.DataFr
     return frame, {"files": files_report, "records_total": len(frame)}
 
 
-def import_exports(
-    config: dict[str, Any], root: Path, raw_sink: list[dict[str, Any]] | None = None
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """All records of all configured exports, and the import report (counts per file and per database).
-
-    With ``raw_sink``, every record's raw exported fields are appended to it (in records order) for the audit
-    file ``results/records_raw.jsonl``.
-    """
+def import_plan(config: dict[str, Any], root: Path) -> list[tuple[str, Path, str]]:
+    """(database, export file, format setting) for every configured export, databases in config order; a frozen
+    search's snapshot is checked against its provenance here, before anything is read from it."""
     plan = [
         (database, path, config["databases"][database].get("format", "auto"))
         for database, paths in export_files(config, root).items()
         for path in paths
     ]
     for _, path, _ in plan:
-        verify_snapshot(path)  # a frozen search's bytes, before anything is read from them
-    frame, files_report = _read_files(plan, root, raw_sink)
+        verify_snapshot(path)
+    return plan
+
+
+def import_report(config: dict[str, Any], root: Path, files_report: list[dict[str, Any]]) -> dict[str, Any]:
+    """The import report from the per-file entries: counts per database, and each dated search of the search
+    log reconciled with its files (an export holding fewer or more records than the hits reported stops here)."""
     per_database = {
         database: sum(f["records"] for f in files_report if f["database"] == database)
         for database in config["databases"]
     }
-    report = {"files": files_report, "records_per_database": per_database, "records_total": len(frame)}
+    total = sum(f["records"] for f in files_report)
+    report = {"files": files_report, "records_per_database": per_database, "records_total": total}
     if config.get("search_log"):
         log_path = root / config["search_log"]
         report["searches"] = reconcile(load_search_log(log_path), Path(config["search_log"]), config, files_report)
@@ -208,5 +266,22 @@ def import_exports(
         log.warning("no search_log in the config: hit counts are not reconciled with the exports")
         report["searches"] = None
     if report["records_total"] != sum(per_database.values()):
+        raise AssertionError("import report does not balance")
+    return report
+
+
+def import_exports(
+    config: dict[str, Any], root: Path, raw_sink: list[dict[str, Any]] | None = None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """All records of all configured exports as one table, and the import report (counts per file and per
+    database). The workflow's import streams instead (``importing/staged.py``); this whole-table form is for
+    small projects and tests.
+
+    With ``raw_sink``, every record's raw exported fields are appended to it (in records order) for the audit
+    file ``results/records_raw.jsonl``.
+    """
+    frame, files_report = _read_files(import_plan(config, root), root, raw_sink)
+    report = import_report(config, root, files_report)
+    if report["records_total"] != len(frame):
         raise AssertionError("import report does not balance")
     return frame, report

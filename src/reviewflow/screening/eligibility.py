@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 
 AUTO_EXCLUDED_COLUMNS = ["work_id", "reason", "detail"]
+# The columns of results/works.csv the rules read (the stage reads no others).
+ELIGIBILITY_COLUMNS = ["work_id", "year", "language"]
 
 # MEDLINE / ISO 639-2 bibliographic codes seen in exports, to the language names other databases print.
 _LANGUAGE_CODES = {
