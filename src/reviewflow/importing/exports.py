@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from reviewflow.errors import InputError
 from reviewflow.importing.formats.base import RECORD_FIELDS, ParsedRecord
-from reviewflow.importing.formats.detect import read_export
+from reviewflow.importing.formats.detect import iter_export
 from reviewflow.importing.search_log import load_search_log, reconcile
 from reviewflow.normalize import normalise_issn, short_author, short_hash, surname, title_key
 from reviewflow.search.provenance import check_search_counts, verify_snapshot
@@ -164,16 +165,17 @@ def read_chunks(
     plan: list[tuple[str, Path, str]], root: Path | None, files_report: list[dict[str, Any]], *, raw: bool
 ) -> Iterator[Chunk]:
     """Read (database, path, format setting) triples in order, yielding validated slices of the records table
-    and appending each file's entry to ``files_report`` once the file is read. Only one file's parsed records
-    and one slice of rows are held at a time, whatever the number of files."""
+    and appending each file's entry to ``files_report`` once the file is read. One export's text and one slice
+    of records and rows are held at a time (whatever the number of files; readers without ``iter_read`` hold
+    their file's records too), so memory does not grow with the search."""
     ids = _RecordIds()
     for database, path, fmt_setting in plan:
-        fmt, records = read_export(path, fmt_setting)
+        fmt, records = iter_export(path, fmt_setting)
         source = _source(path, root)
-        entry = {"database": database, "file": source, "format": fmt, "records": len(records), "without_title": 0,
+        entry = {"database": database, "file": source, "format": fmt, "records": 0, "without_title": 0,
                  "without_year": 0, "without_doi": 0, "without_authors": 0}
-        for start in range(0, len(records), CHUNK_RECORDS):
-            batch = records[start : start + CHUNK_RECORDS]
+        while batch := list(islice(records, CHUNK_RECORDS)):
+            entry["records"] += len(batch)
             rows = [_row(database, source, fmt, r) for r in batch]
             for row, record_id in zip(rows, ids.assign([row["record_id"] for row in rows]), strict=True):
                 row["record_id"] = record_id
@@ -193,7 +195,6 @@ def read_chunks(
                              "fields": _as_lists(r.raw)} for row, r in zip(rows, batch, strict=True)]
             del rows, batch
             yield Chunk(database, source, frame, raw_rows)
-        del records
         files_report.append(entry)
         log.info("%s: %s, %d records", source, fmt, entry["records"])
 

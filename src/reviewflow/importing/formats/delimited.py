@@ -15,6 +15,7 @@ the cell splitting of ``delimited_values.py``. This module runs them in that ord
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 from reviewflow.importing.formats.base import ParsedRecord
@@ -30,25 +31,33 @@ DESCRIPTION = "CSV / TSV table with a header row (Scopus, Embase, PubMed, WoS ta
 
 def read_delimited(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every row of a delimited export into a record, keeping its position and starting line."""
-    text = text.removeprefix("\ufeff")
-    header = find_header(text, min_cells=2)
-    if header is None:
-        raise no_header(path, text)
-    profile = profile_for(header.names)
     # The records hold no reference cycles; pausing the cyclic garbage collector while a large table becomes
     # hundreds of thousands of small lists and dicts saves it from re-scanning them (about 40% of the time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        parsed = parse_rows(path, text, header, profile)
-        warn_if_cut(path, text, parsed)
-        rows = fit_rows(path, text, header, profile, parsed)
-        table = Table(header.names[: named_width(header.names)], profile)
-        return [record(position, line, cells, extra, table, profile)
-                for position, (line, cells, extra) in enumerate(rows, start=1)]
+        return list(iter_delimited(path, text))
     finally:
         if collecting:
             gc.enable()
+
+
+def iter_delimited(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """The records of a delimited export one by one. The table's rows are split and checked first (the joins
+    and cut-row checks need them all); each row becomes a record, with its mapped fields and raw cells, only
+    when it is asked for, so the records need not all be held at once."""
+    text = text.removeprefix("\ufeff")
+    header = find_header(text, min_cells=2)
+    if header is None:
+        raise no_header(path, text)
+    profile = profile_for(header.names)
+    parsed = parse_rows(path, text, header, profile)
+    warn_if_cut(path, text, parsed)
+    rows = fit_rows(path, text, header, profile, parsed)
+    del parsed
+    table = Table(header.names[: named_width(header.names)], profile)
+    for position, (line, cells, extra) in enumerate(rows, start=1):
+        yield record(position, line, cells, extra, table, profile)
 
 
 def sniff(text: str) -> bool:
@@ -59,3 +68,8 @@ def sniff(text: str) -> bool:
 def read(path: Path, text: str) -> list[ParsedRecord]:
     """Registry hook (see formats/detect.py)."""
     return read_delimited(path, text)
+
+
+def iter_read(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """Registry hook for streaming (see formats/detect.py)."""
+    return iter_delimited(path, text)

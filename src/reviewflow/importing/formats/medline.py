@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from Bio import Medline
@@ -97,10 +98,10 @@ def _last_fields(text: str, count: int) -> list[list[str]]:
             for block in reversed(blocks)]
 
 
-def _check_last_record(path: Path, text: str, records: list[ParsedRecord]) -> None:
+def _check_last_record(path: Path, text: str, records: Sequence[ParsedRecord]) -> None:
     """Warn when the last record looks cut short (see ``cut_records``), against up to 49 records before it;
     PubMed ends every journal record with ``SO`` (Bookshelf records are the exception, and are left out)."""
-    recent = records[-50:]
+    recent = list(records)[-50:]
     books = [any("book" in t.lower() for t in r.publication_types) for r in recent]
     if books[-1]:
         return
@@ -135,8 +136,15 @@ def _doi(record: dict) -> str:
 
 def read_medline(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of a MEDLINE file; each must start with ``PMID-`` as PubMed writes them."""
+    return list(iter_medline(path, text))
+
+
+def iter_medline(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """The records of a MEDLINE file one by one, so a large file's records need not all be held at once; the
+    checks that need the whole file (record count, last record cut short) run after the last one."""
     starts: list[int] = []
-    records: list[ParsedRecord] = []
+    records: deque[ParsedRecord] = deque(maxlen=50)  # the last ones, for the cut-record check
+    count = 0
     for position, parsed in enumerate(Medline.parse(_checked_lines(text, path, starts)), start=1):
         line = starts[position - 1]
         if "PMID" not in parsed:
@@ -152,36 +160,36 @@ def read_medline(path: Path, text: str) -> list[ParsedRecord]:
             raise InputError(
                 f"PMID {pmid!r} is not a number", file=path, line=line, field="PMID", expected="digits"
             )
-        records.append(
-            ParsedRecord(
-                position=position,
-                line=line,
-                accession=pmid,
-                pmid=pmid,
-                title=_first(parsed, "TI") or _first(parsed, "BTI"),
-                authors=_as_list(parsed, "AU"),
-                year=extract_year(_first(parsed, "DP")),
-                journal=_first(parsed, "JT") or _first(parsed, "BTI"),
-                journal_abbrev=_first(parsed, "TA"),
-                volume=_first(parsed, "VI"),
-                issue=_first(parsed, "IP"),
-                pages=normalise_pages(_first(parsed, "PG")),
-                doi=_doi(parsed),
-                abstract=_first(parsed, "AB"),
-                language=_first(parsed, "LA"),
-                publication_types=_as_list(parsed, "PT"),
-                keywords=_as_list(parsed, "OT") + _as_list(parsed, "MH"),
-                pmcid=_first(parsed, "PMC"),
-                issn=[re.sub(r"\s*\(.*\)$", "", v) for v in _as_list(parsed, "IS")],
-                raw=parsed,
-            )
+        record = ParsedRecord(
+            position=position,
+            line=line,
+            accession=pmid,
+            pmid=pmid,
+            title=_first(parsed, "TI") or _first(parsed, "BTI"),
+            authors=_as_list(parsed, "AU"),
+            year=extract_year(_first(parsed, "DP")),
+            journal=_first(parsed, "JT") or _first(parsed, "BTI"),
+            journal_abbrev=_first(parsed, "TA"),
+            volume=_first(parsed, "VI"),
+            issue=_first(parsed, "IP"),
+            pages=normalise_pages(_first(parsed, "PG")),
+            doi=_doi(parsed),
+            abstract=_first(parsed, "AB"),
+            language=_first(parsed, "LA"),
+            publication_types=_as_list(parsed, "PT"),
+            keywords=_as_list(parsed, "OT") + _as_list(parsed, "MH"),
+            pmcid=_first(parsed, "PMC"),
+            issn=[re.sub(r"\s*\(.*\)$", "", v) for v in _as_list(parsed, "IS")],
+            raw=parsed,
         )
-    if len(records) != len(starts):
-        raise InputError(f"Bio.Medline read {len(records)} records but the file has {len(starts)} blocks",
+        records.append(record)
+        count += 1
+        yield record
+    if count != len(starts):
+        raise InputError(f"Bio.Medline read {count} records but the file has {len(starts)} blocks",
                          file=path, line=1, expected="records separated by one blank line")
     if records:
         _check_last_record(path, text, records)
-    return records
 
 
 def sniff(text: str) -> bool:
@@ -192,3 +200,8 @@ def sniff(text: str) -> bool:
 def read(path: Path, text: str) -> list[ParsedRecord]:
     """Registry hook (see formats/detect.py)."""
     return read_medline(path, text)
+
+
+def iter_read(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """Registry hook for streaming (see formats/detect.py)."""
+    return iter_medline(path, text)

@@ -10,6 +10,7 @@ line number instead of being skipped, and a record that is not closed by ``ER`` 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from reviewflow.errors import InputError
@@ -38,9 +39,9 @@ def looks_like_wos(text: str) -> bool:
     return bool(_SNIFF_FIRST.match(first)) and bool(_ER_LINE.search(text))
 
 
-def _records(path: Path, text: str) -> list[tuple[int, dict[str, list[str]]]]:
-    """Each record as (line of its ``PT``, tag -> values), after checking the structure line by line."""
-    records: list[tuple[int, dict[str, list[str]]]] = []
+def _records(path: Path, text: str) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    """Each record as (line of its ``PT``, tag -> values), checking the structure line by line; yielded as each
+    record closes, so a large file's records need not all be held at once."""
     current: dict[str, list[str]] | None = None
     start = 0
     last_tag = ""
@@ -79,7 +80,7 @@ def _records(path: Path, text: str) -> list[tuple[int, dict[str, list[str]]]]:
                 expected="each record to end with a line 'ER'",
             )
         if tag == "ER":
-            records.append((start, current))
+            yield start, current
             current = None
         elif tag is not None:
             current.setdefault(tag, []).append((match.group(2) or "").strip())
@@ -105,7 +106,6 @@ def _records(path: Path, text: str) -> list[tuple[int, dict[str, list[str]]]]:
             field="ER",
             expected="the file to end with a complete record ('ER' line, then 'EF')",
         )
-    return records
 
 
 def _split(raw: dict[str, list[str]], *tags: str) -> list[str]:
@@ -135,38 +135,39 @@ def _pages(raw: dict[str, list[str]]) -> str:
 
 def read_wos(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of a Web of Science tagged file, keeping its position and ``PT`` line."""
-    records = []
+    return list(iter_wos(path, text))
+
+
+def iter_wos(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """The records of a Web of Science tagged file one by one (see ``_records``)."""
     for position, (line, raw) in enumerate(_records(path, text), start=1):
         year = ""
         for tag in ("PY", "EA", "PD"):
             year = extract_year(_first(raw, tag))
             if year:
                 break
-        records.append(
-            ParsedRecord(
-                position=position,
-                line=line,
-                accession=_first(raw, "UT", "AN"),
-                title=_first(raw, "TI"),
-                authors=_authors(raw),
-                year=year,
-                journal=_first(raw, "SO"),
-                journal_abbrev=_first(raw, "JI", "J9"),
-                volume=_first(raw, "VL"),
-                issue=_first(raw, "IS"),
-                pages=_pages(raw),
-                doi=normalise_doi(_first(raw, "DI", "D2")),
-                pmid=_first(raw, "PM"),
-                issn=_split(raw, "SN", "EI"),
-                abstract=_first(raw, "AB"),
-                language=_first(raw, "LA"),
-                publication_types=_split(raw, "DT"),
-                keywords=_split(raw, "DE", "ID"),
-                url=_first(raw, "UR"),
-                raw=raw,
-            )
+        yield ParsedRecord(
+            position=position,
+            line=line,
+            accession=_first(raw, "UT", "AN"),
+            title=_first(raw, "TI"),
+            authors=_authors(raw),
+            year=year,
+            journal=_first(raw, "SO"),
+            journal_abbrev=_first(raw, "JI", "J9"),
+            volume=_first(raw, "VL"),
+            issue=_first(raw, "IS"),
+            pages=_pages(raw),
+            doi=normalise_doi(_first(raw, "DI", "D2")),
+            pmid=_first(raw, "PM"),
+            issn=_split(raw, "SN", "EI"),
+            abstract=_first(raw, "AB"),
+            language=_first(raw, "LA"),
+            publication_types=_split(raw, "DT"),
+            keywords=_split(raw, "DE", "ID"),
+            url=_first(raw, "UR"),
+            raw=raw,
         )
-    return records
 
 
 def sniff(text: str) -> bool:
@@ -177,3 +178,8 @@ def sniff(text: str) -> bool:
 def read(path: Path, text: str) -> list[ParsedRecord]:
     """Registry hook (see formats/detect.py)."""
     return read_wos(path, text)
+
+
+def iter_read(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """Registry hook for streaming (see formats/detect.py)."""
+    return iter_wos(path, text)
