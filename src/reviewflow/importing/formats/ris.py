@@ -9,6 +9,7 @@ records.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import rispy
@@ -94,6 +95,29 @@ class _RawRisParser(rispy.RisParser):
         else:
             values.append(content)
 
+    def iter_records(self, text: str) -> Iterator[dict]:
+        """rispy's ``parse_lines``, yielding each record as its ``ER`` line closes it (rispy returns the whole
+        list), so a large file's records need not all be held at once."""
+        lines = iter(text.split(self.newline))
+        last_tag = None
+        try:
+            record = self._iter_till_start(lines)
+            while True:
+                tag, content = self.parse_line(next(lines))
+                if tag is None:
+                    self._add_tag(record, last_tag, content, extend_multiline=True)
+                    continue
+                if tag in self.ignore:
+                    continue
+                if tag == self.END_TAG:
+                    yield record
+                    record = self._iter_till_start(lines)
+                    continue
+                self._add_tag(record, tag, content)
+                last_tag = tag
+        except StopIteration:
+            return
+
 
 def _first(record: dict[str, list[str]], *tags: str) -> str:
     for tag in tags:
@@ -168,48 +192,57 @@ def _issns(raw: dict[str, list[str]]) -> list[str]:
 
 def read_ris(path: Path, text: str) -> list[ParsedRecord]:
     """Parse every record of an RIS file, keeping its position and starting line."""
+    return list(iter_ris(path, text))
+
+
+def iter_ris(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """The records of an RIS file one by one, after the structural pass over the whole file."""
     starts = _record_starts(text, path)
     if "Record #" in text:
         text = "\n".join(line for line in text.split("\n") if not _WRAPPER.match(line.strip()))
     parser = _RawRisParser(mapping={"TY": "TY"}, list_tags=[], delimiter_tags_mapping={}, ignore=[], newline="\n")
-    raw_records = parser.parse(text)
-    if len(raw_records) != len(starts):
+    count = 0
+    for raw in parser.iter_records(text):
+        count += 1
+        if count > len(starts):
+            break
+        yield _record(count, starts[count - 1], raw)
+    if count != len(starts):
         raise InputError(
-            f"rispy read {len(raw_records)} records but the file has {len(starts)} 'TY  -' lines",
+            f"rispy read {count} records but the file has {len(starts)} 'TY  -' lines",
             file=path,
             expected="one record per 'TY  -' ... 'ER  -' block",
         )
-    records = []
-    for position, (line, raw) in enumerate(zip(starts, raw_records, strict=True), start=1):
-        if isinstance(raw.get("TY"), str):
-            raw["TY"] = [raw["TY"]]
-        journal = _first(raw, "T2", "JF", "JO", "BT")
-        records.append(
-            ParsedRecord(
-                position=position,
-                line=line,
-                accession=_accession(raw),
-                title=_first(raw, "TI", "T1", "CT"),
-                authors=_all(raw, "AU", "A1"),
-                year=extract_year(_first(raw, "PY", "Y1", "DA")),
-                journal=journal,
-                journal_abbrev=_journal_abbrev(raw),
-                volume=_first(raw, "VL"),
-                issue=_first(raw, "IS"),
-                pages=_pages(raw),
-                doi=normalise_doi(_first(raw, "DO", "DI", "L3")),
-                pmid=_pmid(raw),
-                pmcid=next((v.strip() for v in raw.get("C2", []) if _PMCID.match(v.strip())), ""),
-                issn=_issns(raw),
-                abstract=_first(raw, "AB", "N2"),
-                language=_first(raw, "LA"),
-                publication_types=_all(raw, "M3"),
-                keywords=_all(raw, "KW"),
-                url=_first(raw, "UR", "L2"),
-                raw=raw,
-            )
-        )
-    return records
+
+
+def _record(position: int, line: int, raw: dict[str, list[str]]) -> ParsedRecord:
+    """One RIS record's fields, from its raw tags."""
+    if isinstance(raw.get("TY"), str):
+        raw["TY"] = [raw["TY"]]
+    journal = _first(raw, "T2", "JF", "JO", "BT")
+    return ParsedRecord(
+        position=position,
+        line=line,
+        accession=_accession(raw),
+        title=_first(raw, "TI", "T1", "CT"),
+        authors=_all(raw, "AU", "A1"),
+        year=extract_year(_first(raw, "PY", "Y1", "DA")),
+        journal=journal,
+        journal_abbrev=_journal_abbrev(raw),
+        volume=_first(raw, "VL"),
+        issue=_first(raw, "IS"),
+        pages=_pages(raw),
+        doi=normalise_doi(_first(raw, "DO", "DI", "L3")),
+        pmid=_pmid(raw),
+        pmcid=next((v.strip() for v in raw.get("C2", []) if _PMCID.match(v.strip())), ""),
+        issn=_issns(raw),
+        abstract=_first(raw, "AB", "N2"),
+        language=_first(raw, "LA"),
+        publication_types=_all(raw, "M3"),
+        keywords=_all(raw, "KW"),
+        url=_first(raw, "UR", "L2"),
+        raw=raw,
+    )
 
 
 def sniff(text: str) -> bool:
@@ -220,3 +253,8 @@ def sniff(text: str) -> bool:
 def read(path: Path, text: str) -> list[ParsedRecord]:
     """Registry hook (see formats/detect.py)."""
     return read_ris(path, text)
+
+
+def iter_read(path: Path, text: str) -> Iterator[ParsedRecord]:
+    """Registry hook for streaming (see formats/detect.py)."""
+    return iter_ris(path, text)
