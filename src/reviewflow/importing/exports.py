@@ -142,6 +142,7 @@ class Chunk:
     database: str
     source: str
     frame: pd.DataFrame
+    rows: list[dict[str, Any]]  # the frame's rows as built, for writers faster than DataFrame.to_csv
     raw: list[dict[str, Any]] | None
 
 
@@ -193,8 +194,8 @@ def read_chunks(
             if raw:
                 raw_rows = [{"record_id": row["record_id"], "source_file": source, "source_position": r.position,
                              "fields": _as_lists(r.raw)} for row, r in zip(rows, batch, strict=True)]
-            del rows, batch
-            yield Chunk(database, source, frame, raw_rows)
+            del batch
+            yield Chunk(database, source, frame, rows, raw_rows)
         files_report.append(entry)
         log.info("%s: %s, %d records", source, fmt, entry["records"])
 
