@@ -153,11 +153,16 @@ def main() -> None:
     print("| records | stage | seconds | peak MiB | records/s | rows out | note |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | --- |")
     for size in args.sizes:
-        exports, counts = exports_for(size, args.seed)
         CACHE.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"pipeline-{size}-", dir=CACHE))
         project = work / "project"
-        make_project(project, exports, counts, reviewflow)
+        try:
+            exports, counts = exports_for(size, args.seed)
+            make_project(project, exports, counts, reviewflow)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"| {size} | setup | | | | | failed: {error} |", flush=True)
+            shutil.rmtree(work, ignore_errors=True)
+            continue
         total_seconds, peak = 0.0, 0.0
         finished = True
         for stage, command in STAGES:
