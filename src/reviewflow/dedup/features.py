@@ -351,10 +351,32 @@ ABSTRACT_CHARS = 400
 ABSTRACT_MIN_CHARS = 150
 
 
+def _abstract_words(text: str) -> str:
+    return " ".join(_ascii_words(html.unescape(_TAGS.sub(" ", text))))
+
+
 def _abstract_key(text: str) -> str:
-    words = _ascii_words(html.unescape(_TAGS.sub(" ", text or "")))
-    key = " ".join(words)[:ABSTRACT_CHARS]
+    """The first ABSTRACT_CHARS characters of the normalised abstract (empty when shorter than the minimum)."""
+    text = text or ""
+    key = _abstract_prefix_key(text) if len(text) > 3 * ABSTRACT_CHARS else None
+    if key is None:
+        key = _abstract_words(text)[:ABSTRACT_CHARS]
     return key if len(key) >= ABSTRACT_MIN_CHARS else ""
+
+
+def _abstract_prefix_key(text: str) -> str | None:
+    """The key from a prefix of a long abstract, or None when the prefix cannot be proven to give the same key.
+
+    Normalising whole abstracts to keep 400 characters was a fifth of a 100,000-record dedup. Every step of the
+    normalisation is local to a word, a tag or an entity, so a prefix cut at a space outside any tag or entity
+    normalises to a prefix of the whole text's words; when that is longer than the key, the key is the same.
+    """
+    cut = text.rfind(" ", 0, 2 * ABSTRACT_CHARS)
+    prefix = text[:cut]
+    if cut <= 0 or prefix.rfind("<") > prefix.rfind(">") or prefix.rfind("&") > prefix.rfind(";"):
+        return None
+    words = _abstract_words(prefix)
+    return words[:ABSTRACT_CHARS] if len(words) > ABSTRACT_CHARS else None
 
 
 def _column(records: pd.DataFrame, name: str) -> pd.Series:
