@@ -41,6 +41,11 @@ def load_search_log(path: Path) -> dict[str, Any]:
     return {"searches": {db: value if isinstance(value, list) else [value] for db, value in searches.items()}}
 
 
+def is_todo(value: Any) -> bool:
+    """A value `reviewflow init` left for the team to fill in (a search not run yet, or not logged yet)."""
+    return isinstance(value, str) and value.strip().upper().startswith("TODO")
+
+
 def _refuse_placeholders(searches: dict[str, Any], path: Path) -> None:
     """`reviewflow init` writes TODO where only the team knows the answer; say so before the schema's terser
     complaints about types and patterns."""
@@ -50,7 +55,7 @@ def _refuse_placeholders(searches: dict[str, Any], path: Path) -> None:
             if not isinstance(entry, dict):
                 continue
             for key, item in entry.items():
-                if isinstance(item, str) and item.strip().upper().startswith("TODO"):
+                if is_todo(item):
                     where = f"searches.{database}" + (f"[{number}]" if isinstance(value, list) else "")
                     raise InputError(f"the search log is not filled in yet: {where}.{key} still says TODO",
                                      file=path, field=f"{where}.{key}",

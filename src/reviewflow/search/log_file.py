@@ -16,13 +16,10 @@ from typing import Any
 import yaml
 
 from reviewflow.errors import InputError
+from reviewflow.importing.search_log import is_todo
 from reviewflow.safe_yaml import load_yaml_file, load_yaml_text
 
 FILLED_BY_SEARCH = ("date_searched", "hits_reported", "export_files")
-
-
-def is_todo(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().upper().startswith("TODO")
 
 
 def read_log(path: Path) -> dict[str, Any]:
