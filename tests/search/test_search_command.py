@@ -114,7 +114,8 @@ def test_an_update_adds_a_dated_search_with_only_the_records_entered_since(
     first = eutils.requests[0][1]
     assert (first["datetype"], first["mindate"], first["maxdate"]) == ("edat", "2025/01/10", "2025/03/01")
     provenance = json.loads((project / "data/raw/pubmed/pubmed-2025-03-01.provenance.json").read_text())
-    assert provenance["entry_dates"] == {"datetype": "edat", "mindate": "2025-01-10", "maxdate": "2025-03-01"}
+    assert provenance["update_window"] == {"dates": "entry date (edat)", "mindate": "2025-01-10",
+                                           "maxdate": "2025-03-01"}
     assert provenance["full_count_reported"] == 38
 
     first_search, second = load_search_log(project / "data/search_log.yaml")["searches"]["pubmed"]

@@ -65,12 +65,15 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 @dataclass
 class PoliteClient:
-    """POSTs form parameters to ``base_url + endpoint`` within the rate limit, retrying throttling, brief server
-    errors and dropped connections with back-off; ``responses`` logs every answer received (no key)."""
+    """Asks ``base_url + endpoint`` (POST with form parameters, or GET with query parameters) within the rate
+    limit, retrying throttling, brief server errors and dropped connections with back-off; ``responses`` logs every
+    answer received (no key). Secrets go in ``secret_params`` (sent as parameters) or ``secret_headers`` (sent as
+    headers, e.g. Elsevier's X-ELS-APIKey) and are redacted from every message."""
 
     base_url: str
     rate: float
     secret_params: dict[str, str] = field(default_factory=dict)
+    secret_headers: dict[str, str] = field(default_factory=dict)
     max_attempts: int = 6
     max_wait: float = 60.0
     timeout: float = 60.0
@@ -86,16 +89,27 @@ class PoliteClient:
         self.session.headers["User-Agent"] = f"reviewflow/{__version__} (systematic review search)"
 
     def post(self, endpoint: str, params: dict[str, str]) -> bytes:
-        """The body of a successful answer to ``endpoint`` with ``params`` (the secret ones added here)."""
+        """The body of a successful POST to ``endpoint`` with form ``params`` (the secret ones added here)."""
+        return self.request("POST", endpoint, params)
+
+    def get(self, endpoint: str, params: dict[str, str]) -> bytes:
+        """The body of a successful GET of ``endpoint`` with query ``params`` (the secret ones added here)."""
+        return self.request("GET", endpoint, params)
+
+    def request(self, method: str, endpoint: str, params: dict[str, str]) -> bytes:
+        """The body of a successful answer; ``params`` travel as a form body (POST) or a query string (GET)."""
         url = self.base_url + endpoint
+        sent = {**params, **self.secret_params}
+        carry = {"data": sent} if method == "POST" else {"params": sent}
         for attempt in range(1, self.max_attempts + 1):
             assert self.limiter is not None
             self.limiter.wait()
             try:
-                response = self.session.post(url, data={**params, **self.secret_params}, timeout=self.timeout)
+                response = self.session.request(method, url, headers=self.secret_headers or None,
+                                                timeout=self.timeout, **carry)
                 body = response.content  # read whole: an incomplete body raises here and the page is asked again
             except requests.RequestException as exc:
-                self._record(url, params, None, b"", attempt, error=type(exc).__name__)
+                self._record(method, url, params, None, b"", attempt, error=type(exc).__name__)
                 if attempt < self.max_attempts:
                     wait = min(self.max_wait, 2.0 ** (attempt - 1))
                     log.warning("%s: connection failed (%s), attempt %d of %d; retrying in %.0f s", url,
@@ -105,7 +119,7 @@ class PoliteClient:
                 raise InputError(f"{url}: no answer after {attempt} attempts ({self.redact(str(exc))})",
                                  hint="check the network connection and run the search again; nothing was "
                                       "written") from None
-            self._record(url, params, response.status_code, body, attempt)
+            self._record(method, url, params, response.status_code, body, attempt)
             if response.status_code == 200:
                 return body
             if response.status_code in RETRY_STATUSES and attempt < self.max_attempts:
@@ -122,15 +136,15 @@ class PoliteClient:
 
     def redact(self, text: str) -> str:
         """``text`` with every secret parameter's value replaced, for messages and logs."""
-        for name, value in self.secret_params.items():
+        for name, value in {**self.secret_params, **self.secret_headers}.items():
             if value:
                 text = text.replace(value, f"<{name}>")
         return text
 
-    def _record(self, url: str, params: dict[str, str], status: int | None, body: bytes, attempt: int,
+    def _record(self, method: str, url: str, params: dict[str, str], status: int | None, body: bytes, attempt: int,
                 error: str | None = None) -> None:
         entry: dict[str, Any] = {
-            "url": url, "params": dict(params), "status": status, "bytes": len(body),
+            "method": method, "url": url, "params": dict(params), "status": status, "bytes": len(body),
             "sha256": hashlib.sha256(body).hexdigest() if status is not None else None, "attempt": attempt,
             "received_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }

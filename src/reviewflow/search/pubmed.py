@@ -21,6 +21,7 @@ from Bio import Entrez
 
 from reviewflow.errors import InputError
 from reviewflow.search.http import PoliteClient
+from reviewflow.search.sources import SearchContext, SearchResult, Source
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 WINDOW = 10_000
@@ -180,3 +181,18 @@ def _pages(client: PubMedClient, part: Slice, batch: int) -> Iterator[tuple[byte
 def _range(part: Slice) -> str:
     return "the query" if part.mindate is None and part.maxdate is None else f"entry dates {part.mindate}.." \
         f"{part.maxdate}"
+
+
+def search(context: SearchContext) -> SearchResult:
+    """One PubMed search for ``reviewflow search``, its entry-date slices kept for the provenance."""
+    found = run_pubmed(PubMedClient(context.http), context.query, context.today, context.write, context.mindate,
+                       context.batch or BATCH)
+    slices = [{"mindate": s.mindate.isoformat() if s.mindate else None,
+               "maxdate": s.maxdate.isoformat() if s.maxdate else None, "count": s.count} for s in found.slices]
+    return SearchResult(found.count, found.records, found.full_count, {"slices": slices})
+
+
+SOURCE = Source(
+    api="pubmed", name="PubMed", default_url=DEFAULT_BASE_URL, url_variable="REVIEWFLOW_EUTILS_URL", suffix=".txt",
+    run=search, update_dates="entry date (edat)", rate=3.0, keyed_rate=10.0, key_variable="NCBI_API_KEY",
+    key_param="api_key", default_batch=BATCH)

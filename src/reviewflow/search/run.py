@@ -21,19 +21,17 @@ from reviewflow import __version__
 from reviewflow.errors import InputError
 from reviewflow.search import log_file
 from reviewflow.search.http import PoliteClient
-from reviewflow.search.pubmed import BATCH, DEFAULT_BASE_URL, PubMedClient, run_pubmed
 from reviewflow.search.snapshot import SnapshotWriter, is_provenance, provenance_path, snapshot_paths
-
-KEY_VARIABLE = "NCBI_API_KEY"
-URL_VARIABLE = "REVIEWFLOW_EUTILS_URL"
+from reviewflow.search.sources import SearchContext, Source, sources
 
 
 @dataclass
 class SearchOptions:
-    """How to reach the API; tests point ``base_url`` at a loopback server and replace ``sleep``."""
+    """How to reach the API; tests point ``base_url`` at a loopback server and replace ``sleep``. ``base_url``
+    and ``batch`` apply to every database searched (None: each source's own URL variable, else its default)."""
 
     base_url: str | None = None
-    batch: int = BATCH
+    batch: int | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     sleep: Callable[[float], None] | None = None
 
@@ -67,10 +65,39 @@ def run_searches(config: dict[str, Any], root: Path, *, update: bool = False, on
         raise InputError("no database of the config is searched through an API", file="config/review.yaml",
                          field="databases.<id>.search", expected="search: {api: pubmed} under a database",
                          hint="the other databases stay manual exports, logged in the search log")
-    return [_search_one(config, root, db, update, today, options) for db in targets]
+    known = sources()
+    for db in targets:
+        api = config["databases"][db]["search"]["api"]
+        if api not in known:
+            raise InputError(f"databases.{db}.search.api is {api!r}, which this reviewflow cannot search",
+                             file="config/review.yaml", field=f"databases.{db}.search.api",
+                             expected=f"one of {', '.join(sorted(known))}")
+        _client(known[api], options)  # a missing key stops the run before any database is searched
+    return [_search_one(config, root, db, known[config["databases"][db]["search"]["api"]], update, today, options)
+            for db in targets]
 
 
-def _search_one(config: dict[str, Any], root: Path, database: str, update: bool, today: date,
+def _client(source: Source, options: SearchOptions) -> PoliteClient:
+    """The source's HTTP client: its URL (option, environment, default), its rate, its key as a secret."""
+    key = options.environ.get(source.key_variable, "").strip() if source.key_variable else ""
+    if source.key_required and not key:
+        raise InputError(f"{source.name} needs an API key in the environment variable {source.key_variable}",
+                         field=f"${source.key_variable}", expected="the key your institution holds",
+                         hint=f"export {source.key_variable}=... before searching; the key is never written to "
+                              "a file, or search this database by hand and log its export")
+    secret_params = {source.key_param: key} if key and source.key_param else {}
+    secret_headers = {source.key_header: key} if key and source.key_header else {}
+    for param, variable in source.secret_variables.items():
+        value = options.environ.get(variable, "").strip()
+        if value:
+            secret_params[param] = value
+    rate = source.keyed_rate if key and source.keyed_rate else source.rate
+    base_url = options.base_url or options.environ.get(source.url_variable) or source.default_url
+    client_args: dict[str, Any] = {"sleep": options.sleep} if options.sleep else {}
+    return PoliteClient(base_url, rate, secret_params=secret_params, secret_headers=secret_headers, **client_args)
+
+
+def _search_one(config: dict[str, Any], root: Path, database: str, source: Source, update: bool, today: date,
                 options: SearchOptions) -> dict[str, Any]:
     log_rel = Path(config["search_log"])
     log_path = root / log_rel
@@ -96,33 +123,28 @@ def _search_one(config: dict[str, Any], root: Path, database: str, update: bool,
                          hint="`reviewflow search --update` adds an update with the same query")
     query = log_file.query_of(last, where, log_rel)
     folder = root / "data" / "raw" / database
-    export, _ = snapshot_paths(folder, database, today.isoformat())
+    export, _ = snapshot_paths(folder, database, today.isoformat(), source.suffix)
     relative = export.relative_to(root).as_posix()
     _check_target(config, database, relative, found, log_rel)
     if update and len(found) == 1 and "export_files" not in last:
         last["export_files"] = _current_files(config, root, database)  # each search names its files from now on
 
-    key = options.environ.get(KEY_VARIABLE, "").strip()
-    rate = 10.0 if key else 3.0
-    base_url = options.base_url or options.environ.get(URL_VARIABLE) or DEFAULT_BASE_URL
-    client_args: dict[str, Any] = {"sleep": options.sleep} if options.sleep else {}
-    http = PoliteClient(base_url, rate, secret_params={"api_key": key} if key else {}, **client_args)
+    http = _client(source, options)
     started = _utc_now()
     with SnapshotWriter(export) as writer:
-        result = run_pubmed(PubMedClient(http), query, today, writer.write, mindate, options.batch)
+        context = SearchContext(http, query, today, writer.write, mindate, options.batch or source.default_batch,
+                                options.environ)
+        result = source.run(context)
         kept = result.records > 0
         provenance = {
-            "reviewflow_version": __version__, "database": database, "api": "pubmed", "endpoint": http.base_url,
+            "reviewflow_version": __version__, "database": database, "api": source.api, "endpoint": http.base_url,
             "query": query, "search_log": log_rel.as_posix(),
-            "entry_dates": ({"datetype": "edat", "mindate": mindate.isoformat(), "maxdate": today.isoformat()}
-                            if mindate else None),
+            "update_window": ({"dates": source.update_dates, "mindate": mindate.isoformat(),
+                               "maxdate": today.isoformat()} if mindate else None),
             "started_utc": started, "finished_utc": _utc_now(),
             "count_reported": result.count, "records_retrieved": result.records,
-            "full_count_reported": result.full_count,
-            "slices": [{"mindate": s.mindate.isoformat() if s.mindate else None,
-                        "maxdate": s.maxdate.isoformat() if s.maxdate else None, "count": s.count}
-                       for s in result.slices],
-            "rate_limit_per_second": rate, "api_key_used": bool(key),
+            "full_count_reported": result.full_count, **result.details,
+            "rate_limit_per_second": http.rate, "api_key_used": bool(http.secret_params or http.secret_headers),
             "requests": http.responses,
             "export": {"file": relative if kept else None, "bytes": writer.bytes, "sha256": writer.sha256},
         }
@@ -137,14 +159,15 @@ def _search_one(config: dict[str, Any], root: Path, database: str, update: bool,
             entry["limits"] = last["limits"]
         entry.update({"hits_reported": filled["hits_reported"], "export_files": filled["export_files"],
                       "notes": f"Update of the search of {mindate} by `reviewflow search --update`: records "
-                               f"entered in PubMed (edat) from {mindate} to {today}. The whole query reported "
-                               f"{result.full_count} records that day."})
+                               f"of {source.name} by {source.update_dates} from {mindate} to {today}. The whole "
+                               f"query reported {result.full_count} records that day."})
         found.append(entry)
     else:
         last.update(filled)
     log_file.set_entries(log, database, found)
     log_file.write_log(log_path, log)
-    return {"database": database, "count": result.count, "records": result.records, "full_count": result.full_count,
+    return {"database": database, "source": source.name, "count": result.count, "records": result.records,
+            "full_count": result.full_count,
             "export": relative if kept else None, "provenance": provenance_path(export).relative_to(root).as_posix(),
             "update": update}
 

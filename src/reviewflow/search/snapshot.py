@@ -20,9 +20,9 @@ PROVENANCE_SUFFIX = ".provenance.json"
 PARTIAL_SUFFIX = ".partial"
 
 
-def snapshot_paths(folder: Path, database: str, day: str) -> tuple[Path, Path]:
-    """``<folder>/<database>-<day>.txt`` and its ``.provenance.json`` sibling."""
-    export = folder / f"{database}-{day}.txt"
+def snapshot_paths(folder: Path, database: str, day: str, suffix: str = ".txt") -> tuple[Path, Path]:
+    """``<folder>/<database>-<day><suffix>`` and its ``.provenance.json`` sibling."""
+    export = folder / f"{database}-{day}{suffix}"
     return export, provenance_path(export)
 
 
