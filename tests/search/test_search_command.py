@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -184,3 +185,39 @@ def test_make_search_in_an_init_project_freezes_the_search(project: Path, eutils
     assert run.returncode == 0, run.stderr
     assert "PubMed reported 30, 30 records fetched" in run.stdout
     assert len(list((project / "data/raw/pubmed").glob("pubmed-*.txt"))) == 1
+
+
+def test_the_search_rule_freezes_the_search_and_the_build_replays_it_checked(project: Path, eutils: FakeEutils) -> None:
+    """Done-when of the search: the Snakemake `search` rule (asked for by name, never part of a build) freezes the
+    search; the build imports the snapshot with its provenance checked; one changed byte stops the build, naming
+    the file."""
+    env = {**os.environ, "REVIEWFLOW_EUTILS_URL": eutils.url, "PYTHONPATH": str(REPO / "src")}
+    env.pop("NCBI_API_KEY", None)
+    dry = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1", "--dry-run"], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert dry.returncode == 0, dry.stderr
+    planned = re.findall(r"^\s*(?:local)?rule (\w+):", dry.stdout, flags=re.MULTILINE)
+    assert "import_records" in planned and not {"search", "search_update"} & set(planned), planned
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1", "search"], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stderr
+    [snapshot] = (project / "data/raw/pubmed").glob("pubmed-*.txt")
+    assert eutils.requests, "the rule must have asked the loopback server"
+    asked = len(eutils.requests)
+
+    build = [sys.executable, "-m", "reviewflow", "build", "--cores", "1", "--draft"]
+    built = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True, timeout=600,
+                           stdin=subprocess.DEVNULL)
+    assert built.returncode == 0, built.stdout + built.stderr
+    report = json.loads((project / "results/import_report.json").read_text())
+    assert [s["records_imported"] for s in report["searches"]] == [30]
+    assert len(eutils.requests) == asked, "a build must never go to the network"
+
+    data = bytearray(snapshot.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    snapshot.write_bytes(bytes(data))
+    stopped = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True, timeout=600,
+                             stdin=subprocess.DEVNULL)
+    assert stopped.returncode != 0
+    said = stopped.stdout + stopped.stderr
+    assert snapshot.name in said and "sha256 differs from its provenance" in said, said
