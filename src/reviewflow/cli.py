@@ -187,6 +187,11 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
     draft_studies = studies if args.draft else None
     prisma = compute_prisma(report, works, auto_excluded, screening, config, studies=draft_studies)
     split = split_searches(config, report.get("searches"), Path(args.config))
+    if split is not None and "other_methods" in prisma:
+        raise InputError("the PRISMA diagram of an updated review with an other-methods arm is not supported yet",
+                         file=args.config, field="databases.<id>.arm",
+                         expected="either update searches or sources with `arm: other_methods`, not both",
+                         hint="report the other methods' counts in the text for now (reviewflow issue 12)")
     if split is not None:
         if not args.records:
             raise InputError("the counts of an updated review need each record's export file", field="--records",

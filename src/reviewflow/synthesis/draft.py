@@ -54,9 +54,16 @@ def refuse_draft_results(screening: pd.DataFrame, path: Path) -> None:
         )
 
 
+def all_awaiting(prisma: dict[str, Any]) -> dict[str, int]:
+    """Works awaiting people in the whole review: the main arm's, the other-methods arm's, and extraction."""
+    main = prisma.get("awaiting", {})
+    other = prisma.get("other_methods", {}).get("awaiting", {})
+    return {key: int(main.get(key, 0)) + int(other.get(key, 0)) for key in AWAITING_KEYS}
+
+
 def draft_note(prisma: dict[str, Any]) -> str:
     """The header line of every page of a draft PDF: what still awaits people, from prisma.json's counts."""
-    awaiting = prisma.get("awaiting", {})
+    awaiting = all_awaiting(prisma)
     parts = []
     for key in AWAITING_KEYS:
         count = int(awaiting.get(key, 0))
@@ -69,9 +76,9 @@ def draft_note(prisma: dict[str, Any]) -> str:
 
 def add_awaiting_numbers(numbers: Any, prisma: dict[str, Any]) -> None:
     """``prisma.awaiting.*`` for the manuscript of a draft (a final build has no such numbers)."""
-    awaiting = prisma.get("awaiting")
-    if awaiting is None:
+    if prisma.get("awaiting") is None:
         return
+    awaiting = all_awaiting(prisma)
     for key in AWAITING_KEYS:
         numbers.add(f"prisma.awaiting.{key}", awaiting[key], f"Works still awaiting {_WHAT[key]} (draft)")
     numbers.add("prisma.awaiting.total", sum(awaiting[key] for key in AWAITING_KEYS),

@@ -58,8 +58,39 @@ def _flatten_prisma(numbers: Numbers, prisma: dict[str, Any]) -> None:
         numbers.add(f"prisma.full_text_reason.{reason['reason']}", reason["count"],
                     f"Reports excluded at full text: {reason['label']}")
     numbers.add("prisma.included", prisma["included"], "Studies included in the review")
+    if "registers" in ident:
+        for register in ident["registers"]:
+            numbers.add(f"prisma.register.{register['id']}", register["records"],
+                        f"Records identified from {register['label']}")
+        numbers.add("prisma.registers", len(ident["registers"]), "Number of registers searched")
+    add_other_method_numbers(numbers, prisma)
     add_awaiting_numbers(numbers, prisma)
     add_update_numbers(numbers, prisma)
+
+
+def add_other_method_numbers(numbers: Numbers, prisma: dict[str, Any]) -> None:
+    """``prisma.other.*``: the other-methods arm (citation searching and the like), when the review has one."""
+    other = prisma.get("other_methods")
+    if other is None:
+        return
+    numbers.add("prisma.included_via_databases", prisma["included_via_databases"],
+                "Studies included via databases and registers")
+    numbers.add("prisma.other.identified", other["identification"]["total"], "Records identified via other methods")
+    for method in other["identification"]["methods"]:
+        numbers.add(f"prisma.other.method.{method['id']}", method["records"],
+                    f"Records identified via {method['label']}")
+    removed = other["removed_before_screening"]
+    numbers.add("prisma.other.duplicates", removed["duplicates"],
+                "Other-methods records already found by the databases or by another other-methods record")
+    numbers.add("prisma.other.automation", removed["automation"], "Other-methods records excluded by rule")
+    numbers.add("prisma.other.excluded_title_abstract", other["excluded_title_abstract"],
+                "Other-methods records excluded at title/abstract screening")
+    numbers.add("prisma.other.sought", other["sought_for_retrieval"], "Other-methods reports sought for retrieval")
+    numbers.add("prisma.other.not_retrieved", other["not_retrieved"], "Other-methods reports not retrieved")
+    numbers.add("prisma.other.assessed", other["assessed_full_text"], "Other-methods reports assessed")
+    numbers.add("prisma.other.excluded_full_text", other["excluded_full_text_total"],
+                "Other-methods reports excluded at full text")
+    numbers.add("prisma.other.included", other["included"], "Studies included via other methods")
 
 
 def _study_numbers(numbers: Numbers, studies: pd.DataFrame, prisma: dict[str, Any], config: dict[str, Any]) -> None:

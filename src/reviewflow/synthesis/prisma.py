@@ -13,6 +13,7 @@ import pandas as pd
 
 from reviewflow.errors import InvariantError
 from reviewflow.synthesis.draft import AWAITING_KEYS, AWAITING_STATUS, awaiting_counts
+from reviewflow.synthesis.prisma_other import other_method_sources, other_method_works, source_counts
 
 
 def _by_reason(codes: pd.Series, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -36,22 +37,40 @@ def compute_prisma(
     With ``studies`` (a draft build) the counts gain the ``awaiting`` section; without it a work awaiting a
     decision is an error, since a final build's screening never writes one.
     """
-    per_database = import_report["records_per_database"]
-    databases = [
-        {"id": db, "label": config["databases"][db]["label"], "records": per_database[db]}
-        for db in config["databases"]
-    ]
+    per_source = import_report["records_per_database"]
     awaiting = awaiting_counts(screening, studies) if studies is not None else None
     if awaiting is None and screening["final"].isin(AWAITING_STATUS.values()).any():
         raise InvariantError("PRISMA counts of a final build: results/screening.csv has works awaiting a decision")
+    identification: dict[str, Any] = {"databases": source_counts(config, per_source, "databases")}
+    registers = source_counts(config, per_source, "registers")
+    if registers:
+        identification["registers"] = registers
+    identification["total"] = sum(d["records"] for d in identification["databases"] + registers)
+    other_ids = other_method_works(works, config)
+    main = ~screening["work_id"].isin(other_ids)
+    main_auto = ~auto_excluded["work_id"].isin(other_ids)
+    main_works = len(works) - len(other_ids)
     prisma = {
-        "identification": {"databases": databases, "total": import_report["records_total"]},
-        **screening_flow(screening, auto_excluded, config, duplicates=import_report["records_total"] - len(works)),
+        "identification": identification,
+        **screening_flow(screening[main], auto_excluded[main_auto], config,
+                         duplicates=identification["total"] - main_works),
     }
-    extracted = None
+    if other_method_sources(config):
+        methods = source_counts(config, per_source, "other_methods")
+        total = sum(m["records"] for m in methods)
+        other = {"identification": {"methods": methods, "total": total},
+                 **screening_flow(screening[~main], auto_excluded[~main_auto], config,
+                                  duplicates=total - len(other_ids))}
+        if awaiting is not None:
+            other["awaiting"] = {key: n for key, n in awaiting_counts(screening[~main], studies).items()
+                                 if key != "extraction"}
+        prisma["included_via_databases"] = prisma["included"]
+        prisma["included"] += other["included"]
+        prisma["other_methods"] = other
     if awaiting is not None:
-        prisma["awaiting"] = awaiting
-        extracted = len(studies)
+        # Title/abstract and full text: the main arm's works; extraction: every included study.
+        prisma["awaiting"] = {**awaiting_counts(screening[main], studies), "extraction": awaiting["extraction"]}
+    extracted = len(studies) if studies is not None else None
     check_prisma(prisma, works=len(works), screening_rows=len(screening), extracted=extracted)
     return prisma
 
@@ -94,8 +113,16 @@ def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_
     screening, sought = not retrieved + assessed + awaiting full text, included = extracted + awaiting extraction.
     """
     awaiting = prisma.get("awaiting", dict.fromkeys(AWAITING_KEYS, 0))
-    identities = flow_identities(prisma, awaiting)
+    main = {**prisma, "included": prisma.get("included_via_databases", prisma["included"])}
+    identities = flow_identities(main, awaiting)
     unique = prisma["identification"]["total"] - prisma["removed_before_screening"]["duplicates"]
+    other = prisma.get("other_methods")
+    if other is not None:
+        identities += [(f"other methods: {name}", left, right) for name, left, right in
+                       flow_identities(other, {**dict.fromkeys(AWAITING_KEYS, 0), **other.get("awaiting", {})})]
+        identities.append(("included = included via databases and registers + via other methods",
+                           prisma["included"], prisma["included_via_databases"] + other["included"]))
+        unique += other["identification"]["total"] - other["removed_before_screening"]["duplicates"]
     if works is not None:
         identities.append(("identified = duplicates removed + unique works", unique, works))
     if extracted is not None:
@@ -116,8 +143,9 @@ def flow_identities(flow: dict[str, Any], awaiting: dict[str, int]) -> list[Iden
     removed = flow["removed_before_screening"]
     unique = flow["identification"]["total"] - removed["duplicates"]
     return [
-        ("identification: databases sum to total",
-         sum(d["records"] for d in flow["identification"]["databases"]), flow["identification"]["total"]),
+        ("identification: sources sum to total",
+         sum(d["records"] for kind in ("databases", "registers", "methods")
+             for d in flow["identification"].get(kind, [])), flow["identification"]["total"]),
         ("removed by automation: reasons sum to total",
          sum(r["count"] for r in removed["automation_reasons"]), removed["automation"]),
         ("unique works = removed by automation + other + screened",

@@ -39,6 +39,10 @@ class PrismaCounts:
     awaiting_full_text: int = 0
     awaiting_extraction: int = 0
     update: UpdateCounts | None = None
+    included_via_databases: int | None = None
+    """With an other-methods arm: the studies this (main) arm included; ``included`` is then the review's total."""
+    other_methods: PrismaCounts | None = None
+    """The other-methods arm (``databases`` holds its methods), when the review has one."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,10 @@ def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
             f"prisma must be a mapping (the content of results/prisma.json), got {type(prisma).__name__}"
         )
     c = _flow_counts(prisma, "")
-    failures = _flow_failures(c, "awaiting" in prisma, "")
+    if "other_methods" in prisma:
+        c, failures = _with_other_methods(prisma, c)
+    else:
+        failures = _flow_failures(c, "awaiting" in prisma, "")
     if "update" in prisma:
         update, update_failures = _update_counts(_section(prisma, "update"), c)
         c = replace(c, update=update)
@@ -74,9 +81,25 @@ def validate_prisma(prisma: Mapping[str, Any]) -> PrismaCounts:
     return c
 
 
-def _flow_counts(node: Mapping[str, Any], p: str) -> PrismaCounts:
-    """One flow from identification to included: the whole review (``p`` empty) or an update's new studies
-    (``p`` = ``update.``, which prefixes every name in messages)."""
+def _with_other_methods(prisma: Mapping[str, Any], main: PrismaCounts) -> tuple[PrismaCounts, list[str]]:
+    """Both arms, each checked down to its own included studies, and the total that joins them."""
+    node = _section(prisma, "other_methods")
+    arm = _flow_counts(node, "other_methods.", sources="methods")
+    via_databases = _count(prisma, "included_via_databases")
+    # awaiting.extraction counts every included study, so it is checked against the total, not this arm's.
+    failures = _flow_failures(replace(main, included=via_databases, awaiting_extraction=0), "awaiting" in prisma, "")
+    if main.awaiting_extraction > main.included:
+        failures.append(f"  awaiting.extraction <= included: {main.awaiting_extraction} > {main.included}")
+    failures += _flow_failures(arm, "awaiting" in node, "other_methods.", sources="methods")
+    failures += _failures([("included = included_via_databases + other_methods.included", main.included,
+                            [via_databases, arm.included])])
+    return replace(main, included_via_databases=via_databases, other_methods=arm), failures
+
+
+def _flow_counts(node: Mapping[str, Any], p: str, sources: str = "databases") -> PrismaCounts:
+    """One flow from identification to included: the whole review (``p`` empty), an update's new studies
+    (``p`` = ``update.``, which prefixes every name in messages) or the other-methods arm (its ``sources`` are
+    ``methods``)."""
     ident = _section(node, "identification", p)
     removed = _section(node, "removed_before_screening", p)
     registers = (
@@ -86,7 +109,7 @@ def _flow_counts(node: Mapping[str, Any], p: str) -> PrismaCounts:
     )
     return PrismaCounts(
         databases=_items(
-            _get(ident, "databases", f"{p}identification"), f"{p}identification.databases", "records", "id"
+            _get(ident, sources, f"{p}identification"), f"{p}identification.{sources}", "records", "id"
         ),
         registers=registers,
         total=_count(ident, "total", f"{p}identification"),
@@ -113,14 +136,14 @@ def _flow_counts(node: Mapping[str, Any], p: str) -> PrismaCounts:
     )
 
 
-def _flow_failures(c: PrismaCounts, draft: bool, p: str) -> list[str]:
+def _flow_failures(c: PrismaCounts, draft: bool, p: str, sources: str = "databases") -> list[str]:
     """The identities of one flow that fail, each as '  name: lhs != parts (= sum)'."""
-    sources = sum(n for _, n in c.databases) + sum(n for _, n in c.registers or [])
-    source_terms = f"sum({p}identification.databases[].records)" + (
+    listed = sum(n for _, n in c.databases) + sum(n for _, n in c.registers or [])
+    source_terms = f"sum({p}identification.{sources}[].records)" + (
         f" + sum({p}identification.registers[].records)" if c.registers is not None else ""
     )
     identities: list[tuple[str, int, list[int]]] = [
-        (f"{p}identification.total = {source_terms}", c.total, [sources]),
+        (f"{p}identification.total = {source_terms}", c.total, [listed]),
         (
             f"{p}identification.total = duplicates + automation + other + screened",
             c.total,
@@ -209,8 +232,9 @@ def _awaiting(node: Mapping[str, Any], p: str = "") -> dict[str, int]:
     if "awaiting" not in node:
         return {}
     awaiting = _section(node, "awaiting", p.rstrip("."))
-    return {f"awaiting_{key}": _count(awaiting, key, f"{p}awaiting")
-            for key in ("title_abstract", "full_text", "extraction")}
+    # The other-methods arm has no extraction count of its own (extraction counts every included study).
+    keys = ("title_abstract", "full_text") + (("extraction",) if p != "other_methods." else ())
+    return {f"awaiting_{key}": _count(awaiting, key, f"{p}awaiting") for key in keys}
 
 
 def _get(node: Mapping[str, Any], key: str, where: str = "") -> Any:

@@ -1,4 +1,5 @@
-"""PRISMA 2020 flow diagram (new systematic reviews, searches of databases and registers only).
+"""PRISMA 2020 flow diagram for new systematic reviews: databases and registers, and other methods when the review
+has sources with ``arm: other_methods`` (citation searching and the like).
 
 The layout follows the official template (Page et al., BMJ 2021;372:n71): phase bars on the left, the flow of
 records down the left column and the removals to the right. Every number comes from ``results/prisma.json``,
@@ -55,6 +56,10 @@ DEFAULT_LABELS: dict[str, str] = {
     "new_reports": "Reports of new included studies",
     "total_included": "Total studies included in review",
     "total_reports": "Reports of total included studies",
+    "header_other": "Identification of studies via other methods",
+    "removed_other": "Records removed before retrieval:",
+    "duplicates_other": "Already identified (duplicate records)",
+    "excluded_title_abstract_other": "Excluded on title and abstract",
 }
 """Box wording of the official PRISMA 2020 template; ``labels`` overrides any entry (e.g. a translation)."""
 
@@ -82,6 +87,10 @@ FIT = 0.96  # keep measured text a little inside the box: raster hinting can wid
 BOX_STYLE: dict[str, Any] = {"facecolor": "white", "edgecolor": "black", "linewidth": 0.8}
 PHASE_STYLE: dict[str, Any] = {"facecolor": "#C6D9F0", "edgecolor": "#4F81BD", "linewidth": 0.6}
 HEADER_STYLE: dict[str, Any] = {"facecolor": "#FFE699", "edgecolor": "#BF9000", "linewidth": 0.6}
+OTHER_HEADER_STYLE: dict[str, Any] = {"facecolor": "#D9D9D9", "edgecolor": "#7F7F7F", "linewidth": 0.6}
+ARM_GAP = 0.35
+OTHER_LEFT_W = 2.45
+OTHER_RIGHT_W = 2.75
 ARROW_STYLE: dict[str, Any] = {"arrowstyle": "-|>", "mutation_scale": 9, "linewidth": 0.8, "color": "black"}
 
 
@@ -339,12 +348,41 @@ def _flow_boxes(ax: Axes, rows: Sequence[tuple[_Block, _Block | None]], row_mid:
             )
 
 
+def _other_rows(o: PrismaCounts, w: dict[str, str]) -> list[tuple[_Block | None, _Block | None]]:
+    """The other-methods arm beside the main flow's rows: identified, (no screening box), sought, assessed. Works
+    the databases had found, or excluded before retrieval, are accounted for in one removal box so the arm balances."""
+    identified = [(w["identified"], 0), *[(f"{label} {_n(n)}", 1) for label, n in o.databases]]
+    removed = [(w["removed_other"], 0), (f"{w['duplicates_other']} {_n(o.duplicates)}", 1),
+               (f"{w['automation']} {_n(o.automation)}", 1),
+               (f"{w['excluded_title_abstract_other']} {_n(o.excluded_title_abstract)}", 1)]
+    if o.awaiting_title_abstract:
+        removed.append((f"{w['awaiting_title_abstract']} {_n(o.awaiting_title_abstract)}", 1))
+    reasons = [(w["excluded_full_text"], 0), *[(f"{label} {_n(n)}", 1) for label, n in o.excluded_full_text]]
+    if not o.excluded_full_text:
+        reasons = [(f"{w['excluded_full_text'].rstrip(':')} {_n(0)}", 0)]
+    return [
+        (_block(identified, OTHER_LEFT_W), _block(removed, OTHER_RIGHT_W)),
+        (None, None),
+        (_center(w["sought_for_retrieval"], o.sought_for_retrieval, OTHER_LEFT_W),
+         _center(w["not_retrieved"], o.not_retrieved, OTHER_RIGHT_W,
+                 (w["awaiting_full_text"], o.awaiting_full_text))),
+        (_center(w["assessed_full_text"], o.assessed_full_text, OTHER_LEFT_W), _block(reasons, OTHER_RIGHT_W)),
+    ]
+
+
 def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
     rows = _flow_rows(c, w)
+    other = _other_rows(c.other_methods, w) if c.other_methods is not None else []
     header = _block([(w["header"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT, bold=True)
-    heights = _row_heights(rows, PHASES, w)
+    other_width = OTHER_LEFT_W + COL_GAP + OTHER_RIGHT_W
+    other_header = (_block([(w["header_other"], 0)], other_width, align="center", size=HEADER_PT, bold=True)
+                    if other else None)
+    if other_header is not None:
+        header.min_height = other_header.min_height = max(header.natural_height, other_header.natural_height)
+    combined = [(*row, *(other[i] if i < len(other) else ())) for i, row in enumerate(rows)]
+    heights = _row_heights(combined, PHASES, w)
 
-    width = 2 * MARGIN + PHASE_W + PHASE_GAP + LEFT_W + COL_GAP + RIGHT_W
+    width = 2 * MARGIN + PHASE_W + PHASE_GAP + LEFT_W + COL_GAP + RIGHT_W + (ARM_GAP + other_width if other else 0)
     height = 2 * MARGIN + header.height + HEADER_GAP + sum(heights) + ROW_GAP * (len(rows) - 1)
     fig = new_figure(width, height)
     ax = _axes(fig, width, height)
@@ -354,12 +392,39 @@ def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
 
     top = height - MARGIN
     _box(ax, header, left_x, top - header.height, HEADER_STYLE, rounded=True)
+    if other_header is not None:
+        _box(ax, other_header, right_x + RIGHT_W + ARM_GAP, top - header.height, OTHER_HEADER_STYLE, rounded=True)
     top -= header.height + HEADER_GAP
 
     row_top, row_mid = _rows_from(top, heights)
     _phase_bars(ax, PHASES, row_top, heights, w)
     _flow_boxes(ax, rows, row_mid, left_x, right_x)
+    if other:
+        _other_boxes(ax, other, row_mid, right_x + RIGHT_W + ARM_GAP, (left_x + LEFT_W, row_mid[len(rows) - 1]))
     return fig
+
+
+def _other_boxes(ax: Axes, rows: Sequence[tuple[_Block | None, _Block | None]], row_mid: Sequence[float],
+                 x: float, included: tuple[float, float]) -> None:
+    """The other-methods arm: boxes and arrows down its left column, right to its removals, and from its last
+    box into the review's included studies."""
+    right_x = x + OTHER_LEFT_W + COL_GAP
+    centre = x + OTHER_LEFT_W / 2
+    drawn = [(i, left, right) for i, (left, right) in enumerate(rows) if left is not None]
+    for n, (i, left, right) in enumerate(drawn):
+        mid = row_mid[i]
+        _box(ax, left, x, mid - left.height / 2, BOX_STYLE)
+        if right is not None:
+            _box(ax, right, right_x, mid - right.height / 2, BOX_STYLE)
+            _arrow(ax, (x + OTHER_LEFT_W, mid), (right_x, mid))
+        if n + 1 < len(drawn):
+            j, below, _ = drawn[n + 1]
+            _arrow(ax, (centre, mid - left.height / 2), (centre, row_mid[j] + below.height / 2))
+    last, block = drawn[-1][0], drawn[-1][1]
+    bottom = row_mid[last] - block.height / 2
+    ax.plot([centre, centre], [bottom, included[1]], color=ARROW_STYLE["color"], linewidth=ARROW_STYLE["linewidth"],
+            solid_capstyle="butt")
+    _arrow(ax, (centre, included[1]), included)
 
 
 def _box(
