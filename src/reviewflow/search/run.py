@@ -83,8 +83,9 @@ def _client(source: Source, options: SearchOptions) -> PoliteClient:
     if source.key_required and not key:
         raise InputError(f"{source.name} needs an API key in the environment variable {source.key_variable}",
                          field=f"${source.key_variable}", expected="the key your institution holds",
-                         hint=f"export {source.key_variable}=... before searching; the key is never written to "
-                              "a file, or search this database by hand and log its export")
+                         hint=f"export {source.key_variable}=... before searching (the key is never written to a "
+                              "file); or search the other databases alone with --database, and this one by hand, "
+                              "logging its export")
     secret_params = {source.key_param: key} if key and source.key_param else {}
     secret_headers = {source.key_header: key} if key and source.key_header else {}
     for param, variable in source.secret_variables.items():
