@@ -91,14 +91,15 @@ def test_html_in_titles_and_abstracts_becomes_plain_text(tmp_path: Path) -> None
     result = {"id": "PMC7487765", "source": "PMC", "pmcid": "PMC7487765",
               "title": "<h1>Virological failure</h1>, HIV-1 drug resistance in <i>Malawi</i>",
               "abstractText": "<h4>Background</h4>Growth of <i>E</i>. coli fell (p<0.05, n = 3 &amp; 4)."
-                              "<h4>Methods</h4>We used C<sub>2</sub>H<sub>6</sub>.",
+                              "<h4 id=\"s2\">Methods</h4>We used C<sub>2</sub>H<sub>6</sub> where x<y and z>w.<br/>",
               "journalInfo": {"journal": {"title": "The lancet. <h2>HIV</h2>", "isoabbreviation": "Lancet HIV"}},
               "pubYear": "2020"}
     path = tmp_path / "s.json"
     path.write_text(_page([result], 1, None), encoding="utf-8")
     [record] = europepmc_json.read(path, path.read_text(encoding="utf-8"))
     assert record.title == "Virological failure , HIV-1 drug resistance in Malawi"
-    assert record.abstract == "Background Growth of E. coli fell (p<0.05, n = 3 & 4). Methods We used C2H6."
+    assert record.abstract == ("Background Growth of E. coli fell (p<0.05, n = 3 & 4). Methods We used C2H6 where "
+                               "x<y and z>w.")
     assert (record.journal, record.accession, record.pmid) == ("The lancet. HIV", "PMC:PMC7487765", "")
 
 

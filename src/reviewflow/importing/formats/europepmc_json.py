@@ -34,10 +34,12 @@ DESCRIPTION = "Europe PMC REST search answers (JSON, resultType=core)"
 log = logging.getLogger(__name__)
 
 # Block elements end a sentence or heading: they become a space. Other tags (<i>, <sup>, ...) vanish in place, so
-# "<i>E</i>. coli" stays "E. coli". A tag starts with a letter, so "p<0.05" is text.
-_BLOCK_TAG = re.compile(r"</?(?:h[1-6]|p|br|div|li|ul|ol|sec|title|abstract|abstracttext|table|tr|td)\b[^<>]*>",
-                        re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:_-]*(?:\s[^<>]*)?/?>")
+# "<i>E</i>. coli" stays "E. coli". A tag is a name that starts with a letter, then only name="value" attributes,
+# so "p<0.05" and "x<y and z>w" are text.
+_ATTRIBUTES = r"""(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))*\s*/?>"""
+_BLOCK_TAG = re.compile(r"</?(?:h[1-6]|p|br|div|li|ul|ol|sec|title|abstract|abstracttext|table|tr|td)"
+                        + _ATTRIBUTES, re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*" + _ATTRIBUTES)
 _SPACES = re.compile(r"\s+")
 
 
