@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import requests
 
@@ -135,10 +136,12 @@ class PoliteClient:
         raise AssertionError("unreachable")
 
     def redact(self, text: str) -> str:
-        """``text`` with every secret parameter's value replaced, for messages and logs."""
+        """``text`` with every secret parameter's value replaced, for messages and logs; also as a URL carries it
+        (an error page echoing the request shows ``you%40example.org``)."""
         for name, value in {**self.secret_params, **self.secret_headers}.items():
             if value:
-                text = text.replace(value, f"<{name}>")
+                for form in dict.fromkeys((value, quote(value, safe=""), quote_plus(value))):
+                    text = text.replace(form, f"<{name}>")
         return text
 
     def _record(self, method: str, url: str, params: dict[str, str], status: int | None, body: bytes, attempt: int,

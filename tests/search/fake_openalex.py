@@ -1,0 +1,180 @@
+"""A loopback server answering like the OpenAlex works API (lists with filter/search and cursor paging, single
+works by DOI or PMID).
+
+It holds a list of works (real records from ../shared, see openalex_works.py), honours the filters the tests use
+(``openalex:`` with ``|``, ``cites:``, ``from_created_date:``, ``publication_year:``, the ``.search`` filters and
+``search``), pages with an opaque cursor until ``next_cursor`` is null, refuses ``per_page`` outside 1-100 and
+unknown filters with a 400 as documented, and can be told to misbehave on a given request (429 with Retry-After,
+a connection dropped before any answer or mid-body, a malformed body, an error echoing the request, the index
+changing after a request). It listens on 127.0.0.1 only; nothing in these tests leaves the machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+RESPONSES = Path(__file__).resolve().parent / "responses" / "openalex"
+PREFIX = "https://openalex.org/"
+JSON = {"Content-Type": "application/json"}
+
+
+def _text(work: dict[str, Any]) -> str:
+    words = sorted(((p, w) for w, ps in (work.get("abstract_inverted_index") or {}).items() for p in ps))
+    return f"{work.get('title') or ''} {' '.join(w for _, w in words)}".lower()
+
+
+@dataclass
+class FakeOpenAlex:
+    """The server's state: the works, the requests seen and the faults to inject (by request number)."""
+
+    works: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    faults: dict[int, tuple] = field(default_factory=dict)
+    after: dict[int, Callable[[FakeOpenAlex], None]] = field(default_factory=dict)
+    url: str = ""
+
+    def answer(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        path = unquote(path)
+        if path == "/works":
+            return self._list(params)
+        if path.startswith("/works/"):
+            return self._single(path.removeprefix("/works/"))
+        return 404, JSON, (RESPONSES / "error_not_found.json").read_bytes()
+
+    def _single(self, key: str) -> tuple[int, dict[str, str], bytes]:
+        kind, _, value = key.partition(":")
+        for work in self.works:
+            ids = work.get("ids", {})
+            if (kind == "doi" and (work.get("doi") or "").lower() == f"https://doi.org/{value}".lower()) or \
+                    (kind == "pmid" and ids.get("pmid", "").rsplit("/", 1)[-1] == value) or \
+                    (not value and work["id"] == PREFIX + kind):
+                return 200, JSON, json.dumps(work).encode("utf-8")
+        return 404, JSON, (RESPONSES / "error_not_found.json").read_bytes()
+
+    def _error(self, message: str) -> tuple[int, dict[str, str], bytes]:
+        body = (RESPONSES / "error_invalid_filter.json").read_text(encoding="utf-8").replace("{message}", message)
+        return 400, JSON, body.encode("utf-8")
+
+    def _list(self, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        per_page = int(params.get("per_page", "25"))
+        if not 1 <= per_page <= 100:
+            return self._error("per_page must be between 1 and 100")
+        found = list(self.works)
+        if "search" in params:
+            found = [w for w in found if all(t in _text(w) for t in params["search"].lower().split())]
+        for part in filter(None, params.get("filter", "").split(",")):
+            name, _, value = part.partition(":")
+            test = self._filter(name, value)
+            if test is None:
+                return self._error(f"{name} is not a valid field")
+            found = [w for w in found if test(w)]
+        cursor = params.get("cursor")
+        start = 0 if cursor in (None, "*") else int(base64.b64decode(cursor))
+        page = found[start:start + per_page]
+        more = cursor is not None and start + per_page < len(found)
+        meta = json.loads((RESPONSES / "meta.json").read_text(encoding="utf-8"))
+        meta.update({"count": len(found), "per_page": per_page, "page": None if cursor else 1,
+                     "next_cursor": base64.b64encode(str(start + per_page).encode()).decode() if more else None})
+        body = {"meta": meta, "results": page, "group_by": []}
+        return 200, JSON, json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+    @staticmethod
+    def _filter(name: str, value: str) -> Callable[[dict[str, Any]], bool] | None:
+        if name in ("openalex", "ids.openalex"):
+            wanted = {PREFIX + v.removeprefix(PREFIX) for v in value.split("|")}
+            return lambda w: w["id"] in wanted
+        if name == "cites":
+            cited = PREFIX + value.removeprefix(PREFIX)
+            return lambda w: cited in (w.get("referenced_works") or [])
+        if name == "from_created_date":
+            day = date.fromisoformat(value)
+            return lambda w: date.fromisoformat(w["created_date"]) >= day
+        if name == "publication_year":
+            low, _, high = value.partition("-")
+            return lambda w: int(low) <= w["publication_year"] <= int(high or low)
+        if name in ("title_and_abstract.search", "default.search", "title.search", "abstract.search"):
+            return lambda w: all(t in _text(w) for t in value.lower().split())
+        return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        fake = self.server.fake
+        parsed = urlparse(self.path)
+        params = {k: v[0] for k, v in parse_qs(parsed.query, keep_blank_values=True).items()}
+        fake.requests.append((unquote(parsed.path), params))
+        number = len(fake.requests)
+        fault = fake.faults.get(number)
+        if fault and fault[0] == "drop":
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        if fault and fault[0] in ("429", "503"):
+            self.send_response(int(fault[0]))
+            if len(fault) > 1:
+                self.send_header("Retry-After", fault[1])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status, headers, body = fake.answer(parsed.path, params)
+        if fault and fault[0] == "echo":  # an error that repeats the request, key and all
+            status, body = 400, json.dumps({"error": "Invalid query parameters error.",
+                                            "message": f"cannot read {self.path}"}).encode("utf-8")
+        if fault and fault[0] == "malformed":
+            status, body = 200, (RESPONSES / "malformed.json").read_bytes()
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if fault and fault[0] == "cut":  # the connection drops mid-body
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        self.wfile.write(body)
+        if number in fake.after:
+            fake.after[number](fake)
+
+
+class _Server(ThreadingHTTPServer):
+    fake: FakeOpenAlex
+    daemon_threads = True
+
+
+def serve(fake: FakeOpenAlex) -> tuple[_Server, threading.Thread]:
+    """Start the server on 127.0.0.1 with a free port; ``fake.url`` is its base URL."""
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.fake = fake
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+@contextmanager
+def running(fake: FakeOpenAlex) -> Iterator[FakeOpenAlex]:
+    """The server for the length of a test; stopped and its port closed afterwards."""
+    server, thread = serve(fake)
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
