@@ -33,6 +33,14 @@ def _text(work: dict[str, Any]) -> str:
     return f"{work.get('title') or ''} {' '.join(w for _, w in words)}".lower()
 
 
+def list_body(works: list[dict[str, Any]], count: int, per_page: int, next_cursor: str | None,
+              page: int | None = None) -> bytes:
+    """A works list answer as OpenAlex sends it: ``meta`` (from meta.json, filled in), ``results``, ``group_by``."""
+    meta = json.loads((RESPONSES / "meta.json").read_text(encoding="utf-8"))
+    meta.update({"count": count, "per_page": per_page, "page": page, "next_cursor": next_cursor})
+    return json.dumps({"meta": meta, "results": works, "group_by": []}, ensure_ascii=False).encode("utf-8")
+
+
 @dataclass
 class FakeOpenAlex:
     """The server's state: the works, the requests seen and the faults to inject (by request number)."""
@@ -82,11 +90,8 @@ class FakeOpenAlex:
         start = 0 if cursor in (None, "*") else int(base64.b64decode(cursor))
         page = found[start:start + per_page]
         more = cursor is not None and start + per_page < len(found)
-        meta = json.loads((RESPONSES / "meta.json").read_text(encoding="utf-8"))
-        meta.update({"count": len(found), "per_page": per_page, "page": None if cursor else 1,
-                     "next_cursor": base64.b64encode(str(start + per_page).encode()).decode() if more else None})
-        body = {"meta": meta, "results": page, "group_by": []}
-        return 200, JSON, json.dumps(body, ensure_ascii=False).encode("utf-8")
+        next_cursor = base64.b64encode(str(start + per_page).encode()).decode() if more else None
+        return 200, JSON, list_body(page, len(found), per_page, next_cursor, None if cursor else 1)
 
     @staticmethod
     def _filter(name: str, value: str) -> Callable[[dict[str, Any]], bool] | None:

@@ -57,24 +57,24 @@ def author_name(display: str) -> str:
     return f"{' '.join(words[family_start:])}, {' '.join(words[:family_start])}{suffix}"
 
 
-def rebuild_abstract(index: Any, where: str, path: Path, line: int) -> str:
+def rebuild_abstract(index: Any, where: str, path: Path, line: int, record: str | None = None) -> str:
     """The abstract in word order from ``abstract_inverted_index`` (``{word: [positions]}``); empty if null."""
     if index is None:
         return ""
     if not isinstance(index, dict):
-        raise InputError(f"{where}: abstract_inverted_index is not an object", file=path, line=line,
+        raise InputError(f"{where}: abstract_inverted_index is not an object", file=path, line=line, record=record,
                          field="abstract_inverted_index", expected="{word: [positions]}")
     placed: dict[int, str] = {}
     for word, positions in index.items():
         if not isinstance(positions, list) or not all(isinstance(p, int) and not isinstance(p, bool) and p >= 0
                                                       for p in positions):
             raise InputError(f"{where}: abstract_inverted_index[{word!r}] is not a list of positions", file=path,
-                             line=line, field="abstract_inverted_index", expected="{word: [positions]}")
+                             line=line, record=record, field="abstract_inverted_index", expected="{word: [positions]}")
         for position in positions:
             if position in placed:
                 raise InputError(f"{where}: abstract_inverted_index puts {placed[position]!r} and {word!r} at "
-                                 f"position {position}", file=path, line=line, field="abstract_inverted_index",
-                                 expected="one word per position")
+                                 f"position {position}", file=path, line=line, record=record,
+                                 field="abstract_inverted_index", expected="one word per position")
             placed[position] = word
     return " ".join(placed[p] for p in sorted(placed))
 
@@ -142,7 +142,7 @@ def record(work: Any, position: int, line: int, path: Path) -> ParsedRecord:
                 if isinstance(k, dict)]
     year = work.get("publication_year")
     raw = flatten(work)
-    abstract = rebuild_abstract(work.get("abstract_inverted_index"), where, path, line)
+    abstract = rebuild_abstract(work.get("abstract_inverted_index"), where, path, line, str(position))
     if abstract:
         raw["abstract"] = abstract
     return ParsedRecord(
