@@ -17,6 +17,7 @@ import pandas as pd
 from reviewflow import __version__
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.project.commands import register as register_project_commands
+from reviewflow.search.citation_commands import register as register_citation_commands
 from reviewflow.search.commands import register as register_search_commands
 
 log = logging.getLogger("reviewflow")
@@ -279,6 +280,7 @@ def _parser() -> argparse.ArgumentParser:
     builder.set_defaults(func=cmd_build, snakemake_args=[])
     register_project_commands(sub)
     register_search_commands(sub)
+    register_citation_commands(sub)
     importer = sub.add_parser(
         "import", help="Read export files into one records table.",
         description="Read export files (any supported format, detected from the content) into one records "
