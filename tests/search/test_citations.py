@@ -21,6 +21,7 @@ from reviewflow.search import citations
 from reviewflow.search.citations import search_citations, verify_citations
 from reviewflow.search.run import SearchOptions
 from reviewflow.search.snapshot import file_sha256
+from tests.conftest import PROJECT
 from tests.search.fake_openalex import FakeOpenAlex, running
 from tests.search.openalex_works import make_works, real_works
 
@@ -216,3 +217,15 @@ def test_the_command_reports_the_unresolved_seeds_and_never_writes_the_key(
     assert SECRET not in out.out + out.err
     for path in (p for p in project.rglob("*") if p.is_file()):
         assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_the_shipped_reviews_included_studies_are_read_as_seeds() -> None:
+    studies = PROJECT / "results/studies.csv"
+    if not studies.is_file():
+        pytest.skip(f"the shipped review has no {studies} (built by `reviewflow build`)")
+    seeds = citations.read_seeds(studies)
+    with studies.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [s.label for s in seeds] == [r["work_id"] for r in rows]
+    assert sum(1 for s in seeds if s.doi or s.pmid) == sum(1 for r in rows if r["doi"] or r["pmid"].isdigit())
+    assert all(s.doi == s.doi.lower() and not s.doi.startswith("http") for s in seeds)

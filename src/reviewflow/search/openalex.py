@@ -10,13 +10,14 @@ What the documentation says, and what this module does with it (docs.openalex.or
 ``cursor=*`` then ``meta.next_cursor`` (null at the end), ``meta.count`` the total; ``per_page`` 1-100 in the
 current reference (the older pages say ``per-page`` up to 200, so 100 is what both accept); the key is an
 ``api_key`` parameter and a polite contact a ``mailto`` parameter; updates filter on ``from_created_date``
-(``created_date`` >= the day given), which the documentation says needs an API key.
+(``created_date`` >= the day given), which the documentation says needs an API key; no upper bound is
+documented or needed, since no work is created in OpenAlex after the day the update runs.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
@@ -126,7 +127,7 @@ def parse_page(body: bytes, where: str) -> Page:
 
 
 def page_works(http: PoliteClient, params: dict[str, str], per_page: int, name: str,
-               write: Any) -> tuple[int, int, int]:
+               write: Callable[[bytes], None]) -> tuple[int, int, int]:
     """Every page of a works list, cursor-paged, each body passed to ``write``; (count, records, pages)."""
 
     def fetch(cursor: Hashable) -> bytes:
