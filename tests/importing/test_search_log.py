@@ -10,6 +10,7 @@ import yaml
 from reviewflow.config import load_config
 from reviewflow.errors import InputError
 from reviewflow.importing.exports import import_exports
+from reviewflow.importing.search_log import load_search_log
 
 
 def write_log(project: Path, hits: dict[str, int]) -> dict:
@@ -107,3 +108,41 @@ def test_several_searches_must_each_name_their_files(mini_project: Path) -> None
     with pytest.raises(InputError) as caught:
         import_exports(config, mini_project)
     assert caught.value.field == "searches.scopus[2].export_files"
+
+
+def _log_with(project: Path, top: dict | None = None, search: dict | None = None) -> Path:
+    """A valid one-search log for PubMed, with extra top-level fields and extra fields of its search."""
+    entry = {"database": "PubMed", "platform": "PubMed", "date_searched": "2024-05-01", "query": "cryo*",
+             "hits_reported": 4, **(search or {})}
+    path = project / "data/search_log.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump({**(top or {}), "searches": {"pubmed": entry}}), encoding="utf-8")
+    return path
+
+
+def test_the_optional_prisma_s_fields_are_returned_with_the_searches(tmp_path: Path) -> None:
+    path = _log_with(tmp_path, {"registries": "none", "peer_review": "PRESS, by a second librarian"},
+                     {"filters": "Cochrane highly sensitive RCT filter"})
+    log = load_search_log(path)
+    assert (log["registries"], log["peer_review"]) == ("none", "PRESS, by a second librarian")
+    assert "contacts" not in log and log["searches"]["pubmed"][0]["filters"].startswith("Cochrane")
+
+
+@pytest.mark.parametrize(("top", "message"), [
+    ({"registries": 5}, "the search log's registries is not text"),
+    ({"contacts": ""}, "the search log's contacts is empty"),
+    ({"peer_review": None}, "the search log's peer_review is empty"),
+    ({"prior_work": "TODO: cite the review"}, "the search log is not filled in yet: prior_work still says TODO"),
+])
+def test_an_optional_field_that_is_not_a_sentence_is_refused_by_name(tmp_path: Path, top: dict,
+                                                                     message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_search_log(_log_with(tmp_path, top))
+    assert message in str(caught.value) and "PRISMA-S item" in str(caught.value)
+
+
+def test_unknown_top_level_fields_and_bad_filters_are_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"'registry' was unexpected"):
+        load_search_log(_log_with(tmp_path, {"registry": "none"}))
+    with pytest.raises(InputError, match=r"field 'searches.pubmed.filters'"):
+        load_search_log(_log_with(tmp_path, search={"filters": ["a list"]}))

@@ -17,16 +17,31 @@ from reviewflow.errors import InputError
 from reviewflow.paths import SCHEMA_DIR
 from reviewflow.safe_yaml import load_yaml_file
 
+METHOD_FIELDS: dict[str, tuple[int, str]] = {
+    "registries": (3, "the study registries searched (name, date, how), or 'none'"),
+    "online_resources": (4, "websites, tables of contents or proceedings searched or browsed, and how, or 'none'"),
+    "citation_searching": (5, "whether reference lists or citing articles were examined, and how, or 'none'"),
+    "contacts": (6, "whether authors, experts or manufacturers were contacted for studies or data, or 'none'"),
+    "other_methods": (7, "any other source or search method used, or 'none'"),
+    "prior_work": (11, "the review(s) whose search strategies were reused or adapted, cited, or 'none'"),
+    "peer_review": (14, "how the search strategies were peer reviewed (e.g. PRESS, by whom), or 'none'"),
+}
+"""Optional search-log facts beside ``searches`` (PRISMA-S items about the search as a whole): field -> (item,
+what the text should say). The search report says "not recorded in the search log" for each one left out."""
+
 
 def load_search_log(path: Path) -> dict[str, Any]:
     """The validated search log, each database's entry made a list of dated searches (one entry is a list of
-    one); errors name the key path (``searches.scopus[2].hits_reported``) and the rule broken."""
+    one), with the optional PRISMA-S fields of METHOD_FIELDS that it gives; errors name the key path
+    (``searches.scopus[2].hits_reported``) and the rule broken."""
     if not path.exists():
         raise InputError("search log not found", file=path,
                          hint="record each database's query, date and hit count there (see README)")
     log = load_yaml_file(path)
     schema = json.loads((SCHEMA_DIR / "search_log.schema.json").read_text(encoding="utf-8"))
     searches = log.get("searches") if isinstance(log, dict) else None
+    if isinstance(log, dict):
+        _check_method_fields(log, path)
     if isinstance(searches, dict):
         _refuse_placeholders(searches, path)
         # Each search on its own first, so a mistake is named at its search rather than as "not valid under
@@ -38,12 +53,30 @@ def load_search_log(path: Path) -> dict[str, Any]:
                 where = f"searches.{database}" + (f"[{number}]" if isinstance(value, list) else "")
                 _raise_first(jsonschema.Draft202012Validator(search_schema).iter_errors(entry), path, where)
     _raise_first(jsonschema.Draft202012Validator(schema).iter_errors(log), path, "")
-    return {"searches": {db: value if isinstance(value, list) else [value] for db, value in searches.items()}}
+    methods = {name: log[name] for name in METHOD_FIELDS if name in log}
+    return {"searches": {db: value if isinstance(value, list) else [value] for db, value in searches.items()},
+            **methods}
 
 
 def is_todo(value: Any) -> bool:
     """A value `reviewflow init` left for the team to fill in (a search not run yet, or not logged yet)."""
     return isinstance(value, str) and value.strip().upper().startswith("TODO")
+
+
+def _check_method_fields(log: dict[str, Any], path: Path) -> None:
+    """Each optional PRISMA-S field is a sentence the report quotes: text, filled in (not a TODO)."""
+    for name, (item, expected) in METHOD_FIELDS.items():
+        if name not in log:
+            continue
+        value = log[name]
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"the search log's {name} is {'empty' if value in (None, '') else 'not text'}",
+                             file=path, field=name, expected=f"text (PRISMA-S item {item}): {expected}",
+                             hint="write one sentence (quote it if it holds a colon), or delete the line")
+        if is_todo(value):
+            raise InputError(f"the search log is not filled in yet: {name} still says TODO", file=path,
+                             field=name, expected=f"text (PRISMA-S item {item}): {expected}",
+                             hint="say what was done, or 'none', or delete the line")
 
 
 def _refuse_placeholders(searches: dict[str, Any], path: Path) -> None:

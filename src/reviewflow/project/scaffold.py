@@ -112,6 +112,17 @@ def search_log_text(spec: ReviewSpec) -> str:
         "# PRISMA-S search log: one entry per database (a list of entries once a search is updated: the first",
         "# search, then each update, oldest first, each naming its own export files). Replace every TODO with the",
         "# search as run; the import checks that the export files hold exactly hits_reported records.",
+        "# The search report (results/tables/search_report.md, results/prisma_s.json) quotes this file for the",
+        "# PRISMA-S checklist. Optional, and reported as \"not recorded in the search log\" while left out:",
+        "#   under a search:  filters: \"...\"             published search filters used, cited (item 10)",
+        "#   beside searches: registries: \"...\"          study registries searched, when and how (item 3)",
+        "#                    online_resources: \"...\"    websites, tables of contents browsed, and how (item 4)",
+        "#                    citation_searching: \"...\"  reference lists or citing articles examined (item 5)",
+        "#                    contacts: \"...\"            authors or experts contacted for studies (item 6)",
+        "#                    other_methods: \"...\"       any other source or method (item 7)",
+        "#                    prior_work: \"...\"          reviews whose strategies were reused, cited (item 11)",
+        "#                    peer_review: \"...\"         how the strategies were peer reviewed (item 14)",
+        "# Each is one sentence of text (or \"none\"); quote it when it holds a colon.",
         "searches:",
     ]
     for db in spec.databases:
