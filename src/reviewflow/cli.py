@@ -219,6 +219,13 @@ def cmd_tables(args: argparse.Namespace) -> None:
     make_tables(_config(args), Path(args.studies), Path(args.prisma), Path(args.outdir), Path(args.bibliography))
 
 
+def cmd_search_report(args: argparse.Namespace) -> None:
+    from reviewflow.report.search_report import make_search_report
+
+    make_search_report(_config(args), Path(args.import_report), Path(args.prisma), Path(args.dedup_pairs),
+                       Path(args.table), Path(args.out))
+
+
 def cmd_render(args: argparse.Namespace) -> None:
     from reviewflow.manuscript.render import render_pdf
     from reviewflow.synthesis.draft import draft_note
@@ -337,6 +344,12 @@ def _parser() -> argparse.ArgumentParser:
     stage("tables", cmd_tables, "Write the manuscript's tables and the bibliography of included studies.",
           ("--studies", "studies CSV"), ("--prisma", "PRISMA JSON"), ("--outdir", "tables folder"),
           ("--bibliography", "output BibTeX"))
+    stage("search-report", cmd_search_report, "Write the PRISMA-S search report (Markdown for the manuscript) "
+          "and its data with the 16 checklist items, from the search log, the snapshots' provenance, the import "
+          "and the deduplication.",
+          ("--import-report", "import report JSON"), ("--prisma", "PRISMA JSON"),
+          ("--dedup-pairs", "dedup candidate pairs CSV"), ("--table", "output Markdown table"),
+          ("--out", "output PRISMA-S JSON"))
     stage("render", cmd_render, "Render the manuscript to PDF (quarto if installed, else pandoc + typst).",
           ("--manuscript", "manuscript folder"), ("--variables", "_variables.yml"),
           ("--bibliography", "BibTeX file"), ("--out", "output PDF"))

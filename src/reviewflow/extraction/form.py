@@ -28,6 +28,9 @@ NOT_REPORTED = "not_reported"
 AWAITING_GROUP = "awaiting_extraction"
 """The design group a draft gives included works not extracted yet; no configured group may use the code."""
 BUILTIN_TABLES = ("included_studies", "designs", "exclusions")
+OTHER_STAGE_TABLES = ("search_report",)
+"""Tables in results/tables/ that another stage writes (the PRISMA-S search report): no form table may take
+their names, and the tables stage leaves them in place."""
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -232,9 +235,9 @@ def _tables(raw: dict[str, Any], fields: dict[str, Field], designs: dict[str, st
         path = f"extraction.tables.{name}"
         if name == "included_studies":
             continue
-        if name in BUILTIN_TABLES or not _IDENTIFIER.match(name):
+        if name in BUILTIN_TABLES or name in OTHER_STAGE_TABLES or not _IDENTIFIER.match(name):
             raise _fail(f"table name {name!r} cannot be used", path, source,
-                        f"an identifier other than {', '.join(BUILTIN_TABLES[1:])}")
+                        f"an identifier other than {', '.join((*BUILTIN_TABLES[1:], *OTHER_STAGE_TABLES))}")
         for position, design in enumerate(table.get("designs", [])):
             if design not in designs:
                 raise _fail(f"unknown design {design!r}", f"{path}.designs[{position}]", source,

@@ -11,7 +11,15 @@ from typing import Any
 
 import pandas as pd
 
-from reviewflow.extraction.form import BUILTIN_TABLES, COUNTED, Field, Form, Table, form_from_config
+from reviewflow.extraction.form import (
+    BUILTIN_TABLES,
+    COUNTED,
+    OTHER_STAGE_TABLES,
+    Field,
+    Form,
+    Table,
+    form_from_config,
+)
 from reviewflow.report.bibliography import escape_bibtex, write_bibtex
 from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.synthesis.numbers import percent
@@ -28,10 +36,12 @@ def cell(text: str) -> str:
 
 
 def pipe_table(header: list[str], rows: list[list[str]], caption: str, label: str,
-               align: list[str] | None = None) -> str:
-    """A pandoc pipe table with a caption and a cross-reference label."""
+               align: list[str] | None = None, widths: list[int] | None = None) -> str:
+    """A pandoc pipe table with a caption and a cross-reference label; ``widths`` (relative, one per column)
+    sets the dashes of the rule line, which pandoc reads as column widths when cells hold long text."""
     align = align or ["l"] * len(header)
-    rule = ["---:" if a == "r" else ":---" for a in align]
+    dashes = ["-" * max(3, width) for width in widths] if widths else ["---"] * len(header)
+    rule = [f"{d}:" if a == "r" else f":{d}" for a, d in zip(align, dashes, strict=True)]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
@@ -175,7 +185,7 @@ def make_tables(config: dict[str, Any], studies_path: Path, prisma_path: Path, o
 
 def _remove_tables_not_made(config: dict[str, Any], outdir: Path) -> None:
     """A table the config no longer declares must not linger beside the current ones looking current."""
-    made = set(table_names(config))
+    made = {*table_names(config), *OTHER_STAGE_TABLES}
     for stale in sorted(outdir.glob("*.md")):
         if stale.stem not in made:
             log.info("removing %s: the config no longer asks for this table", stale)

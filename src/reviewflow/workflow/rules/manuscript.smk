@@ -10,6 +10,7 @@ rule manuscript:
         prisma="results/prisma.json",
         figures=rules.figures.output,
         tables=rules.tables.output.tables,
+        search_report=rules.search_report.output.table,
         config=CONFIG_FILE,
     output:
         pdf="results/manuscript/review.pdf",

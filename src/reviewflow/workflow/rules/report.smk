@@ -38,3 +38,24 @@ rule tables:
     shell:
         "{REVIEWFLOW} --log {log} tables --config {input.config} --studies {input.studies}"
         " --prisma {input.prisma} --outdir results/tables --bibliography {output.bibliography}"
+
+
+rule search_report:
+    """The PRISMA-S search report: every search from the search log (query verbatim), its snapshot's provenance
+    and the records imported, with the 16 checklist items answered from the data."""
+    input:
+        code=PACKAGE_SOURCES,
+        report="results/import_report.json",
+        prisma="results/prisma.json",
+        pairs="results/dedup_pairs.csv",
+        search_log=search_log,
+        provenance=provenance_files,
+        config=CONFIG_FILE,
+    output:
+        table="results/tables/search_report.md",
+        data="results/prisma_s.json",
+    log:
+        "logs/search_report.log",
+    shell:
+        "{REVIEWFLOW} --log {log} search-report --config {input.config} --import-report {input.report}"
+        " --prisma {input.prisma} --dedup-pairs {input.pairs} --table {output.table} --out {output.data}"
