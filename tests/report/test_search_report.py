@@ -17,6 +17,7 @@ import yaml
 from reviewflow.cli import main
 from reviewflow.config import load_config
 from reviewflow.importing.search_log import load_search_log
+from reviewflow.manuscript.shortcodes import expand_shortcodes
 from reviewflow.project.scaffold import TEMPLATE_DIR, ReviewSpec, init_project
 from reviewflow.report.prisma_s import ITEMS
 from reviewflow.report.search_report import make_search_report
@@ -156,6 +157,40 @@ def test_the_checklist_answers_every_item_from_the_data(manual_project: Path,
     assert data["deduplication"]["pairs_compared"] == len(pairs)
     assert data["totals"]["duplicates_removed"] == data["totals"]["records_identified"] - data["totals"][
         "unique_works"]
+
+
+def test_a_shortcode_in_a_query_prints_as_logged(manual_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _import_and_dedup(manual_project, monkeypatch)
+    text, _ = _report(manual_project, monkeypatch)
+    source = manual_project / "results/tables/search_report.md"
+    assert "\n```\n" + PIPE_QUERY + "\n```\n" in expand_shortcodes(text, {}, source.parent, source)
+
+
+def test_without_a_search_log_the_report_says_what_is_not_recorded(manual_project: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    config = manual_project / "config/review.yaml"
+    config.write_text(config.read_text().replace("search_log: data/search_log.yaml", ""), encoding="utf-8")
+    assert "search_log" not in load_config(config)
+    _import_and_dedup(manual_project, monkeypatch)
+    text, data = _report(manual_project, monkeypatch)
+    assert data["searches"] == [] and data["search_log"] is None
+    assert "| PubMed | not recorded | not recorded | not recorded | not recorded | 4 |" in text
+    assert _item(data, 8)["status"] == "not recorded" and _item(data, 8)["field"] == "search_log"
+    assert _item(data, 15)["answer"].startswith("8 records imported from the databases (PubMed 4; Scopus 4);")
+
+
+def test_an_updated_review_marks_each_search_with_its_version(manual_project: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    config = manual_project / "config/review.yaml"
+    config.write_text(config.read_text() + '\nupdate:\n  previous_version:\n    last_search: "2024-12-31"\n',
+                      encoding="utf-8")
+    _import_and_dedup(manual_project, monkeypatch)
+    text, data = _report(manual_project, monkeypatch)
+    assert [s["review_version"] for s in data["searches"]] == ["previous version", "previous version",
+                                                               "this update"]
+    assert "| Update 1, this update |" in text
+    assert _item(data, 12)["answer"].startswith("this review updates a previous version whose last search was on "
+                                                "2024-12-31; Scopus on 2025-02-01")
 
 
 def test_two_runs_write_the_same_bytes(manual_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
