@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.reviewflow-installed
 REVIEW ?= reviews/cryoneurolysis
 RUN    := cd $(REVIEW) && $(abspath $(BIN))/reviewflow
 
-.PHONY: review draft search search-update test install lock check-lock rebuild check-reproducible lint clean-logs
+.PHONY: review draft search search-update citations test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build the review's results/ and results/manuscript/review.pdf from its raw exports
 	@$(RUN) build --cores $(CORES)
@@ -24,6 +24,9 @@ search: $(STAMP)  ## run the search log's queries for databases with `search: {a
 
 search-update: $(STAMP)  ## add a dated update of those searches: records entered since the last one
 	@$(RUN) search --update
+
+citations: $(STAMP)  ## citation searching (OpenAlex) from the included studies, frozen for the other-methods arm
+	@$(RUN) citations
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest

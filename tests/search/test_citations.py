@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from reviewflow.cli import main
 from reviewflow.errors import InputError
 from reviewflow.importing.formats.detect import read_export
 from reviewflow.search import citations
@@ -200,23 +199,6 @@ def test_a_frozen_day_is_never_replaced_and_a_missing_seeds_file_is_named(
     with pytest.raises(InputError, match="does not exist") as caught:
         search_citations(project, "results/included.csv", today=date(2026, 3, 2), options=_options(fake, sleeps))
     assert "reviewflow build" in (caught.value.hint or "")
-
-
-def test_the_command_reports_the_unresolved_seeds_and_never_writes_the_key(
-        project: Path, fake: FakeOpenAlex, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    monkeypatch.setenv("OPENALEX_API_KEY", SECRET)
-    monkeypatch.setenv("REVIEWFLOW_OPENALEX_URL", fake.url)
-    monkeypatch.chdir(project)
-    assert main(["--log", "logs/citations.log", "-v", "citations", "--batch", "100"]) == 0
-    out = capsys.readouterr()
-    assert "2 of 4 seeds found in OpenAlex; 12 referenced and 26 citing works, 29 distinct" in out.out
-    assert "seed Wd0000000004 not searched: the seeds file gives no DOI or PMID" in out.out
-    assert all(params.get("api_key") == SECRET for _, params in fake.requests)
-    [provenance] = (project / "data/raw/citations").glob("*.provenance.json")
-    assert json.loads(provenance.read_text())["api_key_used"] is True
-    assert SECRET not in out.out + out.err
-    for path in (p for p in project.rglob("*") if p.is_file()):
-        assert SECRET.encode() not in path.read_bytes(), path
 
 
 def test_the_shipped_reviews_included_studies_are_read_as_seeds() -> None:

@@ -34,7 +34,7 @@ from reviewflow.normalize import normalise_doi
 from reviewflow.search import openalex
 from reviewflow.search.http import PoliteClient
 from reviewflow.search.paging import read_json
-from reviewflow.search.provenance import read_provenance, verify_snapshot
+from reviewflow.search.provenance import check_bytes, read_provenance
 from reviewflow.search.run import SearchOptions, _client
 from reviewflow.search.snapshot import SnapshotWriter, snapshot_paths
 
@@ -266,7 +266,7 @@ def verify_citations(export: Path) -> dict[str, int]:
                          expected="the .provenance.json `reviewflow citations` wrote")
     if provenance["export"]["file"] is None and not export.exists():
         return {"records": 0, "distinct": 0}  # nothing found: the provenance alone records the search
-    verify_snapshot(export)
+    check_bytes(export, provenance)
     records = openalex_json.read(export, export.read_text(encoding="utf-8"))
     found = Counter(record.accession for record in records)
     listed = Counter(hit["work"] for hit in provenance["hits"])

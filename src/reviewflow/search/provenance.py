@@ -36,6 +36,16 @@ def verify_snapshot(export: Path) -> None:
     provenance = read_provenance(export)
     if provenance is None:
         return
+    if "hits" in provenance:  # a citation search: its bytes, and every work against its seed/direction list
+        from reviewflow.search.citations import verify_citations
+
+        verify_citations(export)
+        return
+    check_bytes(export, provenance)
+
+
+def check_bytes(export: Path, provenance: dict[str, Any]) -> None:
+    """Stop when the export's sha256 is not the one its provenance recorded."""
     if file_sha256(export) != provenance["export"]["sha256"]:
         raise InputError("the export changed after it was downloaded: its sha256 differs from its provenance",
                          file=export, expected=f"sha256 {provenance['export']['sha256']} "

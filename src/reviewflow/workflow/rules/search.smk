@@ -21,3 +21,13 @@ rule search_update:
         "logs/search_update.log",
     shell:
         "{REVIEWFLOW} --log {log} search --update --config {CONFIG_FILE}"
+
+
+rule citations:
+    """Citation searching from the included studies (results/studies.csv) via OpenAlex, frozen under
+    data/raw/citations/ for the config source marked `arm: other_methods`, and logged in the search log."""
+    localrule: True
+    log:
+        "logs/citations.log",
+    shell:
+        "{REVIEWFLOW} --log {log} citations --config {CONFIG_FILE}"
