@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +20,7 @@ from reviewflow.cli import main
 from reviewflow.config import load_config
 from reviewflow.importing.search_log import load_search_log
 from reviewflow.search.run import SearchOptions, run_searches
+from tests.conftest import REPO
 from tests.search.fake_openalex import FakeOpenAlex, running
 from tests.search.openalex_works import make_works, real_works
 
@@ -96,6 +100,19 @@ def test_the_citation_search_is_logged_imported_and_checked(
     assert SECRET not in out.out + out.err
     for path in (p for p in searched.rglob("*") if p.is_file()):
         assert SECRET.encode() not in path.read_bytes(), path
+
+    # The draft build counts the citation records in PRISMA's other-methods arm and draws it.
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    built = subprocess.run([sys.executable, "-m", "reviewflow", "build", "--cores", "1", "--draft"], cwd=searched,
+                           env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert built.returncode == 0, built.stdout + built.stderr
+    prisma = json.loads((searched / "results/prisma.json").read_text())
+    other = prisma["other_methods"]
+    assert other["identification"]["total"] == provenance["records_retrieved"]
+    assert prisma["identification"]["total"] == 30
+    works = other["identification"]["total"] - other["removed_before_screening"]["duplicates"]
+    assert works == provenance["distinct_works"]  # the citation works are new to the PubMed set made of others
+    assert other["awaiting"]["title_abstract"] + other["removed_before_screening"]["automation"] == works
 
     # A work dropped from the seed/direction list (the bytes untouched) stops the import.
     provenance["hits"] = provenance["hits"][1:]
