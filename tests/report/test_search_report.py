@@ -152,7 +152,7 @@ def test_the_checklist_answers_every_item_from_the_data(manual_project: Path,
     assert _item(data, 9)["status"] == "partly reported" and "Scopus 2024-05-01" in _item(data, 9)["answer"]
     assert "Scopus on 2025-02-01 (update 1 of the search of 2024-05-01" in _item(data, 12)["answer"]
     assert "Scopus 2025-02-01" in _item(data, 13)["answer"] and "PubMed 2024-05-01" in _item(data, 13)["answer"]
-    assert _item(data, 15)["answer"].startswith("8 records imported from the databases (PubMed 4; Scopus 4)")
+    assert _item(data, 15)["answer"].startswith("8 records imported from the sources (PubMed 4; Scopus 4)")
     pairs = read_table(manual_project / "results/dedup_pairs.csv")
     assert data["deduplication"]["pairs_compared"] == len(pairs)
     assert data["totals"]["duplicates_removed"] == data["totals"]["records_identified"] - data["totals"][
@@ -176,7 +176,7 @@ def test_without_a_search_log_the_report_says_what_is_not_recorded(manual_projec
     assert data["searches"] == [] and data["search_log"] is None
     assert "| PubMed | not recorded | not recorded | not recorded | not recorded | 4 |" in text
     assert _item(data, 8)["status"] == "not recorded" and _item(data, 8)["field"] == "search_log"
-    assert _item(data, 15)["answer"].startswith("8 records imported from the databases (PubMed 4; Scopus 4);")
+    assert _item(data, 15)["answer"].startswith("8 records imported from the sources (PubMed 4; Scopus 4);")
 
 
 def test_an_updated_review_marks_each_search_with_its_version(manual_project: Path,
@@ -300,3 +300,33 @@ def test_the_tables_stage_leaves_the_search_report_in_place(tmp_path: Path) -> N
     (tmp_path / "old_table.md").write_text("stale", encoding="utf-8")
     _remove_tables_not_made(config, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["search_report.md"]
+
+
+def test_registers_and_citation_searching_run_as_sources_answer_items_3_and_5() -> None:
+    from reviewflow.report.prisma_s import checklist
+
+    config = {"databases": {"pubmed": {"label": "PubMed"},
+                            "ctgov": {"label": "ClinicalTrials.gov", "arm": "registers"},
+                            "citations": {"label": "Citation searching", "arm": "other_methods"}},
+              "eligibility": {"years": [2010, 2024], "languages": ["English"]}}
+    base = {"kind": "initial", "search": 1, "snapshots": [], "limits": "none", "date_searched": "2026-01-05"}
+    searches = [
+        {**base, "id": "pubmed", "label": "PubMed", "database": "PubMed", "platform": "PubMed", "query": "a[tiab]",
+         "hits_reported": 10},
+        {**base, "id": "ctgov", "label": "ClinicalTrials.gov", "database": "ClinicalTrials.gov",
+         "platform": "ClinicalTrials.gov", "query": "cryoneurolysis", "hits_reported": 3},
+        {**base, "id": "citations", "label": "Citation searching", "database": "OpenAlex (citation searching)",
+         "platform": "OpenAlex API", "query": "Backward and forward\n citation searching", "hits_reported": 7,
+         "date_searched": "2026-02-01"},
+    ]
+    totals = {"records_per_database": {"pubmed": 10, "ctgov": 3, "citations": 7}, "hits_reported": 20,
+              "records_imported": 20, "records_identified": 13, "duplicates_removed": 2, "unique_works": 18}
+    dedup = {"duplicate_pairs_by_rule": {}, "pairs_compared": 0, "pairs_decided_by_person": 0, "pairs_awaiting": 0}
+    items = {item["item"]: item for item in checklist(config, {"searches": {}}, searches, totals, dedup)}
+    assert items[1]["answer"] == "PubMed on PubMed"
+    assert items[2]["answer"].startswith("1 database (PubMed)")
+    assert items[3]["status"] == "reported"
+    assert items[3]["answer"] == "ClinicalTrials.gov on 2026-01-05: cryoneurolysis (3 records)"
+    assert items[5]["answer"] == ("Citation searching on 2026-02-01: Backward and forward citation searching "
+                                  "(7 records)")
+    assert items[4]["status"] == "not recorded"

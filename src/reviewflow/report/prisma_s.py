@@ -62,6 +62,11 @@ def checklist(config: dict[str, Any], log: dict[str, Any] | None, searches: list
     }
     for field, (item, expected) in METHOD_FIELDS.items():
         answers[item] = _method_field(log, field, expected)
+    for arm, item in (("registers", 3), ("other_methods", 5)):
+        # Registers and citation searching run as sources of their own are answered from their searches.
+        logged = _arm_searches(config, searches, arm)
+        if logged:
+            answers[item] = _reported(logged, SEARCHES_TABLE)
     if log is None:
         for item in (1, 2, 8, 9, 10, 12, 13):
             answers[item] = {"status": "not recorded", "answer": "no search log: the config names none",
@@ -86,9 +91,21 @@ def _names(values: list[str]) -> str:
     return ", ".join(values)
 
 
+def _sources(config: dict[str, Any], arm: str) -> list[str]:
+    """The config's sources of one PRISMA arm (``databases`` unless an entry says ``arm:``)."""
+    return [db for db, spec in config["databases"].items() if spec.get("arm", "databases") == arm]
+
+
+def _arm_searches(config: dict[str, Any], searches: list[dict[str, Any]], arm: str) -> str:
+    """The searches of an arm's sources in words (empty when it has none)."""
+    ids = _sources(config, arm)
+    return "; ".join(f"{s['label']} on {s['date_searched']}: {' '.join(str(s['query']).split())} "
+                     f"({s['hits_reported']} records)" for s in searches if s["id"] in ids)
+
+
 def _database_names(config: dict[str, Any], searches: list[dict[str, Any]]) -> dict[str, Any]:
     parts = []
-    for database in config["databases"]:
+    for database in _sources(config, "databases"):
         platforms = dict.fromkeys(s["platform"] for s in searches if s["id"] == database)
         names = dict.fromkeys(s["database"] for s in searches if s["id"] == database)
         parts.append(f"{_names(list(names))} on {_names(list(platforms))}")
@@ -96,9 +113,10 @@ def _database_names(config: dict[str, Any], searches: list[dict[str, Any]]) -> d
 
 
 def _multi_database(config: dict[str, Any], searches: list[dict[str, Any]]) -> dict[str, Any]:
-    labels = [spec["label"] for spec in config["databases"].values()]
+    databases = _sources(config, "databases")
+    labels = [config["databases"][db]["label"] for db in databases]
     by_platform: dict[str, list[str]] = {}
-    for search in searches:
+    for search in (s for s in searches if s["id"] in databases):
         names = by_platform.setdefault(search["platform"], [])
         if search["label"] not in names:
             names.append(search["label"])
@@ -179,7 +197,7 @@ def _total_records(config: dict[str, Any], totals: dict[str, Any]) -> dict[str, 
     per = totals["records_per_database"]
     parts = [f"{spec['label']} {per.get(database, 0)}" for database, spec in config["databases"].items()]
     hits = "" if totals["hits_reported"] is None else f", against {totals['hits_reported']} hits they reported"
-    return _reported(f"{totals['records_imported']} records imported from the databases ({'; '.join(parts)})"
+    return _reported(f"{totals['records_imported']} records imported from the sources ({'; '.join(parts)})"
                      f"{hits}; {totals['records_identified']} records identified in the PRISMA 2020 flow",
                      SEARCHES_TABLE)
 
