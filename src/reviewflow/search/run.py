@@ -92,6 +92,10 @@ def _client(source: Source, options: SearchOptions) -> PoliteClient:
         value = options.environ.get(variable, "").strip()
         if value:
             secret_params[param] = value
+    for header, variable in source.secret_header_variables.items():
+        value = options.environ.get(variable, "").strip()
+        if value:
+            secret_headers[header] = value
     rate = source.keyed_rate if key and source.keyed_rate else source.rate
     base_url = options.base_url or options.environ.get(source.url_variable) or source.default_url
     client_args: dict[str, Any] = {"sleep": options.sleep} if options.sleep else {}

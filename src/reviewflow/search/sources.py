@@ -71,6 +71,9 @@ class Source:
     """...or as this header."""
     secret_variables: Mapping[str, str] = field(default_factory=dict)
     """Further settings sent as secret parameters: parameter name -> environment variable (e.g. a mailto)."""
+    secret_header_variables: Mapping[str, str] = field(default_factory=dict)
+    """Further settings sent as secret headers: header name -> environment variable (e.g. Elsevier's institution
+    token, X-ELS-Insttoken)."""
     default_batch: int = 1000
 
 
