@@ -27,13 +27,15 @@ from reviewflow.importing.formats import (
     ovid,
     pubmed_xml,
     ris,
+    scopus_json,
+    wos_starter_json,
     wos_tagged,
 )
 from reviewflow.importing.formats.base import ParsedRecord
 from reviewflow.importing.formats.encoding import Decoded, decode_export, report_repairs
 
 READERS: list[ModuleType] = [pubmed_xml, endnote_xml, medline, wos_tagged, ovid, cochrane_text, ris, bibtex,
-                             europepmc_json, openalex_json, delimited]
+                             europepmc_json, openalex_json, scopus_json, wos_starter_json, delimited]
 BY_NAME: dict[str, ModuleType] = {module.NAME: module for module in READERS}
 _ARCHIVES = {b"PK\x03\x04": ("a ZIP archive or an Excel workbook", "unzip it, or save the workbook as CSV (UTF-8)"),
              b"\x1f\x8b": ("gzip-compressed", "decompress it (gunzip) first")}
