@@ -60,7 +60,7 @@ def test_pages_by_cursor_to_the_last_page_in_the_complete_view(fake: FakeScopus,
     assert result.count == result.records == 60 and result.full_count is None
     assert [r.params["cursor"] for r in fake.requests] == ["*", "AoJ25", "AoJ50"]
     assert all(r.params["view"] == "COMPLETE" and r.params["count"] == "25" and r.params["query"] == QUERY
-               for r in fake.requests)
+               and r.params["httpAccept"] == "application/json" for r in fake.requests)
     assert all(r.headers["x-els-apikey"] == KEY for r in fake.requests)
     assert "apikey" not in {name.lower() for r in fake.requests for name in r.params}  # a header, not a parameter
     assert len(json.loads(bodies[-1])["search-results"]["entry"]) == 10  # the last page, short
@@ -128,6 +128,16 @@ def test_the_malformed_response_file_is_refused(fake: FakeScopus, sleeps: list[f
         _run(fake, sleeps)
 
 
+def test_a_key_without_cursor_entitlement_is_told_what_elsevier_requires(fake: FakeScopus,
+                                                                       sleeps: list[float]) -> None:
+    refusal = b'{"service-error": {"status": {"statusCode": "AUTHORIZATION_ERROR", "statusText": "Use of the ' \
+              b'cursor parameter is restricted"}}}'
+    fake.faults = {1: ("body", 403, refusal)}
+    with pytest.raises(InputError, match="HTTP 403.*cursor parameter is restricted") as refused:
+        _run(fake, sleeps)
+    assert "ELSEVIER_INSTTOKEN" in str(refused.value) and len(fake.requests) == 1
+
+
 def test_an_update_asks_the_first_load_date_window_and_the_whole_querys_count(fake: FakeScopus,
                                                                                sleeps: list[float]) -> None:
     since = date(2025, 1, 6)  # 6 records a day from 2025-01-01: days 6..10 hold 30
@@ -179,6 +189,12 @@ def test_a_missing_key_stops_before_any_request(project: Path, fake: FakeScopus,
         _search(project, options, DAY1)
     assert fake.requests == [] and _raw(project) == ["README.md"]
     assert (project / "data/search_log.yaml").read_bytes() == log_before
+
+
+def test_no_institution_token_header_is_sent_when_none_is_set(project: Path, fake: FakeScopus,
+                                                                sleeps: list[float]) -> None:
+    _search(project, _options(fake, sleeps), DAY1)
+    assert fake.requests and all("x-els-insttoken" not in r.headers for r in fake.requests)
 
 
 def test_a_count_change_keeps_nothing(project: Path, fake: FakeScopus, templates: list[dict[str, Any]],

@@ -78,18 +78,31 @@ def _total(value: object, where: str) -> int:
     return int(text)
 
 
+def _get(context: SearchContext, params: dict[str, str]) -> bytes:
+    """One request, JSON asked for; a refusal of the cursor or the COMPLETE view says what Elsevier requires."""
+    try:
+        return context.http.get(ENDPOINT, {**params, "httpAccept": "application/json"})
+    except InputError as exc:
+        if "HTTP 403" not in exc.message:
+            raise
+        raise InputError(exc.message, expected="a key entitled to cursor paging and the COMPLETE view",
+                         hint="Elsevier grants both to subscribing institutions: search from the institution's "
+                              "network, or export its institution token as ELSEVIER_INSTTOKEN; nothing was written"
+                         ) from None
+
+
 def search(context: SearchContext) -> SearchResult:
     """One Scopus search for ``reviewflow search``: every page of the COMPLETE view, in cursor order."""
     query = windowed_query(context.query, context.mindate, context.today)
     size = str(min(context.batch or MAX_COUNT, MAX_COUNT))
 
     def fetch(cursor: Hashable) -> bytes:
-        return context.http.get(ENDPOINT, {"query": query, "view": VIEW, "count": size, "cursor": str(cursor)})
+        return _get(context, {"query": query, "view": VIEW, "count": size, "cursor": str(cursor)})
 
     paged = page_through("Scopus", "*", fetch, parse_page, context.write)
     full_count = None
     if context.mindate is not None:
-        body = context.http.get(ENDPOINT, {"query": context.query, "count": "1"})
+        body = _get(context, {"query": context.query, "count": "1"})
         full_count = parse_page(body, "Scopus, the whole query's count").count
     return SearchResult(paged.count, paged.records, full_count,
                         {"query_sent": query, "view": VIEW, "page_size": int(size), "pages": paged.pages})
