@@ -117,6 +117,8 @@ def test_an_answer_of_another_shape_is_refused(tmp_path: Path, text: str) -> Non
 
 def test_sniffing_claims_starter_answers_only() -> None:
     assert wos_starter_json.sniff('{\n "metadata": {"total": 0, "page": 1, "limit": 50},\n "hits": []}')
+    assert wos_starter_json.sniff('{"hits": [{"uid": "WOS:000123456700001"}], "metadata": {"total": 1}}')
     assert not wos_starter_json.sniff('{"search-results": {"opensearch:totalResults": "1"}}')
+    assert not wos_starter_json.sniff('{"hits": [{"id": "W1"}]}')
     assert not wos_starter_json.sniff('{"meta": {"count": 1}, "results": []}')
     assert not wos_starter_json.sniff("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nER\n")

@@ -28,9 +28,12 @@ _PMID_PREFIX = re.compile(r"^MEDLINE:\s*", re.IGNORECASE)
 
 
 def sniff(text: str) -> bool:
-    """Registry hook (see formats/detect.py): the first answer opens with ``metadata`` holding ``total``."""
+    """Registry hook (see formats/detect.py): the first answer opens with ``metadata`` (holding ``total``) and
+    ``hits``, the order the API writes them in; ``hits`` first, holding documents with a ``uid``, is read too."""
     keys = first_document_keys(text)
-    return keys.startswith('{"metadata":{') and '"total":' in keys and '"hits":' in keys
+    if keys.startswith('{"metadata":{'):
+        return '"total":' in keys and '"hits":' in keys
+    return keys.startswith('{"hits":[') and ('"uid":' in keys or '"metadata":{' in keys)
 
 
 def read(path: Path, text: str) -> list[ParsedRecord]:
