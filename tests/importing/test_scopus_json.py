@@ -135,3 +135,10 @@ def test_sniffing_claims_scopus_answers_only() -> None:
     assert not scopus_json.sniff('{"metadata": {"total": 1}, "hits": []}')
     assert not scopus_json.sniff('{"meta": {"count": 1}, "results": []}')
     assert not scopus_json.sniff("TY  - JOUR\nER  -\n")
+
+
+def test_raw_keeps_every_value_flattened_by_path() -> None:
+    from reviewflow.importing.formats.flat_json import flatten
+
+    record = {"a": {"b": 1, "c": [{"d": "x"}, {"d": "y"}], "g": []}, "e": None, "f": True, "h": "", "i": ["z"]}
+    assert flatten(record) == {"a.b": "1", "a.c.d": ["x", "y"], "f": "true", "i": ["z"]}

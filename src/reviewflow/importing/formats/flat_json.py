@@ -27,8 +27,8 @@ def _walk(value: Any, path: str, in_list: bool, found: dict[str, list[str]], lis
         for item in value:
             _walk(item, path, True, found, listed)
     elif value is not None and value != "":
-        text = value if isinstance(value, str) else json.dumps(value)
-        found.setdefault(path, []).append(text)
+        leaf = value if isinstance(value, str) else json.dumps(value)
+        found.setdefault(path, []).append(leaf)
         if in_list or len(found[path]) > 1:
             listed.add(path)
 
