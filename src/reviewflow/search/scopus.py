@@ -25,6 +25,7 @@ from reviewflow.search.paging import Page, page_through, read_json
 from reviewflow.search.sources import SearchContext, SearchResult, Source
 
 DEFAULT_BASE_URL = "https://api.elsevier.com/content/search/"
+"""The base the search asks ``scopus`` of (``REVIEWFLOW_SCOPUS_URL`` replaces it, e.g. with a proxy's)."""
 ENDPOINT = "scopus"
 VIEW = "COMPLETE"
 MAX_COUNT = 25

@@ -22,6 +22,7 @@ from reviewflow.search.paging import Page, page_through, read_json
 from reviewflow.search.sources import SearchContext, SearchResult, Source
 
 DEFAULT_BASE_URL = "https://api.clarivate.com/apis/wos-starter/v1/"
+"""The base the search asks ``documents`` of (``REVIEWFLOW_WOS_URL`` replaces it, e.g. with a proxy's)."""
 ENDPOINT = "documents"
 DATABASE = "WOS"
 MAX_LIMIT = 50
