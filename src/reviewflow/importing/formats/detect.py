@@ -19,6 +19,7 @@ from reviewflow.errors import InputError
 from reviewflow.importing.formats import (
     bibtex,
     cochrane_text,
+    crossref_json,
     delimited,
     endnote_xml,
     europepmc_json,
@@ -35,7 +36,8 @@ from reviewflow.importing.formats.base import ParsedRecord
 from reviewflow.importing.formats.encoding import Decoded, decode_export, report_repairs
 
 READERS: list[ModuleType] = [pubmed_xml, endnote_xml, medline, wos_tagged, ovid, cochrane_text, ris, bibtex,
-                             europepmc_json, openalex_json, scopus_json, wos_starter_json, delimited]
+                             europepmc_json, openalex_json, scopus_json, wos_starter_json, crossref_json,
+                             delimited]
 BY_NAME: dict[str, ModuleType] = {module.NAME: module for module in READERS}
 _ARCHIVES = {b"PK\x03\x04": ("a ZIP archive or an Excel workbook", "unzip it, or save the workbook as CSV (UTF-8)"),
              b"\x1f\x8b": ("gzip-compressed", "decompress it (gunzip) first")}
