@@ -80,6 +80,6 @@ class Source:
 def sources() -> dict[str, Source]:
     """Every source this installation can search, by config name."""
     # Imported here: each source module imports this one for its types.
-    from reviewflow.search import europepmc, openalex, pubmed, scopus, wos_starter
+    from reviewflow.search import crossref, europepmc, openalex, pubmed, scopus, wos_starter
 
-    return {source.api: source for source in (pubmed.SOURCE, europepmc.SOURCE, openalex.SOURCE, scopus.SOURCE, wos_starter.SOURCE)}
+    return {source.api: source for source in (pubmed.SOURCE, europepmc.SOURCE, openalex.SOURCE, crossref.SOURCE, scopus.SOURCE, wos_starter.SOURCE)}
