@@ -5,8 +5,9 @@ honours ``from-index-date`` / ``until-index-date`` and refuses filters the works
 Crossref's validation-failure answer), pages with ``cursor=*`` then ``next-cursor`` (optionally the same cursor
 string on every page, as an Elasticsearch scroll may hand back), answers pages past the end with no items, reports
 the live count on every page, and answers ``rows=0`` with the count alone. It can be told to misbehave on a given
-request (429 with Retry-After, 503, a connection dropped before any answer or mid-body, a malformed body) or to
-change its index after one. It listens on 127.0.0.1 only; nothing in these tests leaves the machine.
+request (429 with Retry-After, 503, a connection dropped before any answer or mid-body, a malformed body, a
+validation failure) or to change its index after one. It listens on 127.0.0.1 only; nothing in these tests
+leaves the machine.
 """
 
 from __future__ import annotations
@@ -127,6 +128,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault[0] == "malformed":
             status, headers = 200, {"Content-Type": "application/json"}
             body = (RESPONSES / "malformed.json").read_bytes()
+        elif fault and fault[0] == "refuse":  # Crossref's answer to a filter it does not have
+            status, headers = 400, {"Content-Type": "application/json"}
+            body = (RESPONSES / "validation_failure.json").read_text(encoding="utf-8").replace(
+                "{name}", fault[1]).encode("utf-8")
         else:
             status, headers, body = fake.answer(urlparse(self.path).path, params)
         if number in fake.after:  # the index changes once this answer is made, before the client can ask again

@@ -178,6 +178,14 @@ def test_a_malformed_answer_stops_the_search(fake: FakeCrossref, sleeps: list[fl
         _run(fake, sleeps)
 
 
+def test_a_filter_the_server_refuses_stops_the_search_with_its_answer(fake: FakeCrossref, sleeps: list[float]
+                                                                     ) -> None:
+    fake.faults = {1: ("refuse", "relation.object-type")}
+    with pytest.raises(InputError, match="answered HTTP 400 after 1 attempt.*filter-not-available"):
+        _run(fake, sleeps)
+    assert len(fake.requests) == 1  # a refusal is not retried
+
+
 def test_an_update_asks_for_records_indexed_since_and_rechecks_the_full_count(fake: FakeCrossref,
                                                                              sleeps: list[float]) -> None:
     since = date(2025, 1, 6)  # 3 records indexed a day from 2025-01-01: days 6..10 hold 15
