@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -261,9 +262,16 @@ def test_the_mailto_is_sent_on_every_request_and_recorded_nowhere(fake: FakeCros
     assert not any(form in logged for form in _secret_forms(MAILTO))
 
 
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_an_error_never_shows_the_mailto_even_percent_encoded(sleeps: list[float]) -> None:
-    http = PoliteClient("http://127.0.0.1:9/", rate=1000, sleep=sleeps.append, secret_params={"mailto": MAILTO},
-                        timeout=5)
+    http = PoliteClient(f"http://127.0.0.1:{_closed_port()}/", rate=1000, sleep=sleeps.append,
+                        secret_params={"mailto": MAILTO}, timeout=5)
     with pytest.raises(InputError, match="no answer after 6 attempts") as caught:
         crossref.search(SearchContext(http, QUERY, TODAY, lambda body: None))
     assert not any(form in str(caught.value) for form in _secret_forms(MAILTO))
