@@ -140,6 +140,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         status, headers, body = fake.answer(urlparse(self.path).path, params)
+        if number in fake.after:  # the change is made before the client can ask again (no race)
+            fake.after[number](fake)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -152,8 +154,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         self.wfile.write(body)
-        if number in fake.after:
-            fake.after[number](fake)
 
 
 class _Server(ThreadingHTTPServer):

@@ -68,6 +68,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, body = fault[1], {"Content-Type": "application/json"}, fault[2]
         else:
             status, headers, body = fake.answer(request)
+        if number in fake.after:  # the change is made before the client can ask again (no race)
+            fake.after[number](fake)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -80,8 +82,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         self.wfile.write(body)
-        if number in fake.after:
-            fake.after[number](fake)
 
 
 class _Server(ThreadingHTTPServer):

@@ -142,6 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
                                             "message": f"cannot read {self.path}"}).encode("utf-8")
         if fault and fault[0] == "malformed":
             status, body = 200, (RESPONSES / "malformed.json").read_bytes()
+        if number in fake.after:  # the change is made before the client can ask again (no race)
+            fake.after[number](fake)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -154,8 +156,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         self.wfile.write(body)
-        if number in fake.after:
-            fake.after[number](fake)
 
 
 class _Server(ThreadingHTTPServer):

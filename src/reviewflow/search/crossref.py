@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from urllib.parse import quote, quote_plus
 
 from reviewflow.errors import InputError
 from reviewflow.search.crossref_query import CrossrefQuery, index_window, parse_query
@@ -83,21 +82,8 @@ class _Pager:
 
 
 def _get(http: PoliteClient, params: dict[str, str]) -> bytes:
-    """One GET of the works route. A failure's message may quote the URL asked, where the mailto travels
-    percent-encoded; those forms are redacted too."""
-    try:
-        return http.get(ENDPOINT, params)
-    except InputError as exc:
-        exc.message = _redact_encoded(http, exc.message)
-        raise
-
-
-def _redact_encoded(http: PoliteClient, text: str) -> str:
-    for name, value in {**http.secret_params, **http.secret_headers}.items():
-        for form in {value, quote(value, safe=""), quote_plus(value), quote(value)}:
-            if form:
-                text = text.replace(form, f"<{name}>")
-    return text
+    """One GET of the works route (the client redacts the mailto and key from any message, encoded forms too)."""
+    return http.get(ENDPOINT, params)
 
 
 def _pool(http: PoliteClient) -> str:

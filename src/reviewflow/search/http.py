@@ -140,7 +140,7 @@ class PoliteClient:
         (an error page echoing the request shows ``you%40example.org``)."""
         for name, value in {**self.secret_params, **self.secret_headers}.items():
             if value:
-                for form in dict.fromkeys((value, quote(value, safe=""), quote_plus(value))):
+                for form in dict.fromkeys((value, quote(value, safe=""), quote(value), quote_plus(value))):
                     text = text.replace(form, f"<{name}>")
         return text
 

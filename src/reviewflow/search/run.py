@@ -77,6 +77,11 @@ def run_searches(config: dict[str, Any], root: Path, *, update: bool = False, on
             for db in targets]
 
 
+def _has_key(source: Source, options: SearchOptions) -> bool:
+    """Whether the source's API key was sent (a contact address or an institution token is not a key)."""
+    return bool(source.key_variable and options.environ.get(source.key_variable, "").strip())
+
+
 def _client(source: Source, options: SearchOptions) -> PoliteClient:
     """The source's HTTP client: its URL (option, environment, default), its rate, its key as a secret."""
     key = options.environ.get(source.key_variable, "").strip() if source.key_variable else ""
@@ -149,7 +154,7 @@ def _search_one(config: dict[str, Any], root: Path, database: str, source: Sourc
             "started_utc": started, "finished_utc": _utc_now(),
             "count_reported": result.count, "records_retrieved": result.records,
             "full_count_reported": result.full_count, **result.details,
-            "rate_limit_per_second": http.rate, "api_key_used": bool(http.secret_params or http.secret_headers),
+            "rate_limit_per_second": http.rate, "api_key_used": _has_key(source, options),
             "requests": http.responses,
             "export": {"file": relative if kept else None, "bytes": writer.bytes, "sha256": writer.sha256},
         }

@@ -82,4 +82,5 @@ def sources() -> dict[str, Source]:
     # Imported here: each source module imports this one for its types.
     from reviewflow.search import crossref, europepmc, openalex, pubmed, scopus, wos_starter
 
-    return {source.api: source for source in (pubmed.SOURCE, europepmc.SOURCE, openalex.SOURCE, crossref.SOURCE, scopus.SOURCE, wos_starter.SOURCE)}
+    found = (pubmed.SOURCE, europepmc.SOURCE, openalex.SOURCE, crossref.SOURCE, scopus.SOURCE, wos_starter.SOURCE)
+    return {source.api: source for source in found}
