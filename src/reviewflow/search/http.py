@@ -13,7 +13,7 @@ import email.utils
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -99,6 +99,12 @@ class PoliteClient:
 
     def request(self, method: str, endpoint: str, params: dict[str, str]) -> bytes:
         """The body of a successful answer; ``params`` travel as a form body (POST) or a query string (GET)."""
+        return self.answer(method, endpoint, params)[1]
+
+    def answer(self, method: str, endpoint: str, params: dict[str, str],
+               accept: Collection[int] = (200,)) -> tuple[int, bytes]:
+        """Status and body of the first answer whose status is in ``accept`` (e.g. 404 too, when "no such
+        record" is itself the answer); throttling and brief server errors are retried as in ``request``."""
         url = self.base_url + endpoint
         sent = {**params, **self.secret_params}
         carry = {"data": sent} if method == "POST" else {"params": sent}
@@ -121,8 +127,8 @@ class PoliteClient:
                                  hint="check the network connection and run the search again; nothing was "
                                       "written") from None
             self._record(method, url, params, response.status_code, body, attempt)
-            if response.status_code == 200:
-                return body
+            if response.status_code in accept:
+                return response.status_code, body
             if response.status_code in RETRY_STATUSES and attempt < self.max_attempts:
                 asked = retry_after_seconds(response.headers.get("Retry-After"))
                 wait = min(self.max_wait, asked if asked is not None else 2.0 ** (attempt - 1))
