@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.reviewflow-installed
 REVIEW ?= reviews/cryoneurolysis
 RUN    := cd $(REVIEW) && $(abspath $(BIN))/reviewflow
 
-.PHONY: review draft search search-update citations test install lock check-lock rebuild check-reproducible lint clean-logs
+.PHONY: review draft search search-update citations retractions test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build the review's results/ and results/manuscript/review.pdf from its raw exports
 	@$(RUN) build --cores $(CORES)
@@ -27,6 +27,9 @@ search-update: $(STAMP)  ## add a dated update of those searches: records entere
 
 citations: $(STAMP)  ## citation searching (OpenAlex) from the included studies, frozen for the other-methods arm
 	@$(RUN) citations
+
+retractions: $(STAMP)  ## ask Crossref and OpenAlex whether an included study was retracted; freeze it in data/retractions
+	@$(RUN) check-retractions
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
