@@ -25,6 +25,7 @@ from reviewflow.errors import InputError
 
 BUILD_LOG = Path("logs/build.log")
 PDF = Path("results/manuscript/review.pdf")
+RETRACTIONS = Path("results/retractions.csv")
 WAITING_SHEETS = (
     (Path("results/dedup_review.csv"), "duplicate pair(s) to decide", "decision"),
     (Path("results/id_conflicts.csv"), "merged or split work id(s) to settle", None),
@@ -113,6 +114,20 @@ def waiting_for_people(root: Path = Path()) -> list[str]:
     return waiting
 
 
+def retraction_warning(root: Path = Path()) -> str | None:
+    """A loud line naming every included study the retraction check found retracted (results/retractions.csv,
+    from the frozen check), or None."""
+    try:
+        with (root / RETRACTIONS).open(encoding="utf-8", newline="") as handle:
+            retracted = [row for row in csv.DictReader(handle) if row.get("status") == "retracted"]
+    except FileNotFoundError:
+        return None
+    if not retracted:
+        return None
+    names = "; ".join(f"{row['work_id']} {row['study_label']} (doi {row['doi']})" for row in retracted)
+    return f"reviewflow build: WARNING: {len(retracted)} included study(ies) RETRACTED: {names}; see {RETRACTIONS}"
+
+
 def summary(outcome: BuildOutcome, root: Path = Path(), draft: bool = False) -> str:
     """The one line ``make review`` (or ``make draft``) ends with."""
     waiting = waiting_for_people(root)
@@ -164,6 +179,9 @@ def build(cores: int, extra: Sequence[str], config_path: Path = Path("config/rev
         # Asking Snakemake what it would do: its own answer is the point, so it is shown as it is.
         return subprocess.run(snakemake_command(cores, extra)).returncode
     outcome = run_snakemake(snakemake_command(cores, extra))
+    warning = retraction_warning()
+    if warning:
+        print(warning, file=sys.stderr)
     if outcome.returncode != 0:
         print(file=sys.stderr)
         messages = [line for rule in outcome.failed for line in stage_message(Path(outcome.failed_logs.get(

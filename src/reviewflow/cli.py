@@ -19,6 +19,7 @@ from reviewflow.errors import InputError, InvariantError
 from reviewflow.project.commands import register as register_project_commands
 from reviewflow.search.citation_commands import register as register_citation_commands
 from reviewflow.search.commands import register as register_search_commands
+from reviewflow.search.retraction_commands import register as register_retraction_commands
 
 log = logging.getLogger("reviewflow")
 
@@ -202,9 +203,23 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
                                           studies=draft_studies)
     pairs = read_table(Path(args.dedup_pairs), required=["rule", "verdict"])
     numbers = compute_numbers(prisma, studies, config, pairs)
+    if args.retractions:
+        from reviewflow.synthesis.retractions import add_retraction_numbers
+
+        add_retraction_numbers(numbers, Path(args.retractions))
     write_json(prisma, Path(args.prisma))
     write_json(numbers, Path(args.numbers))
     Path(args.variables).write_text(variables_yaml(numbers), encoding="utf-8")
+
+
+def cmd_retractions(args: argparse.Namespace) -> None:
+    from reviewflow.synthesis.retractions import report_retractions
+    from reviewflow.tables import read_table, write_json, write_table
+
+    studies = read_table(Path(args.studies), required=["work_id", "study_label", "doi"])
+    table, numbers = report_retractions(studies, Path(args.snapshots))
+    write_table(table, Path(args.out), sort_by=["work_id"])
+    write_json(numbers, Path(args.numbers))
 
 
 def cmd_figures(args: argparse.Namespace) -> None:
@@ -288,6 +303,7 @@ def _parser() -> argparse.ArgumentParser:
     register_project_commands(sub)
     register_search_commands(sub)
     register_citation_commands(sub)
+    register_retraction_commands(sub)
     importer = sub.add_parser(
         "import", help="Read export files into one records table.",
         description="Read export files (any supported format, detected from the content) into one records "
@@ -339,6 +355,12 @@ def _parser() -> argparse.ArgumentParser:
           ("--variables", "output Quarto _variables.yml"))
     sub.choices["synthesise"].add_argument(
         "--records", help="records CSV (each record's export file); needed when the config describes an update")
+    sub.choices["synthesise"].add_argument(
+        "--retractions", help="the retraction check's numbers (JSON from the retractions stage) to add")
+    stage("retractions", cmd_retractions, "Report each included study's retraction status from the latest "
+          "frozen check (data/retractions; never the network).", ("--studies", "studies CSV"),
+          ("--snapshots", "folder of frozen checks"), ("--out", "output retractions CSV"),
+          ("--numbers", "output numbers JSON"))
     stage("figures", cmd_figures, "Draw the PRISMA 2020 flow diagram and the review's plots.",
           ("--prisma", "PRISMA JSON"), ("--studies", "studies CSV"), ("--outdir", "figures folder"))
     stage("tables", cmd_tables, "Write the manuscript's tables and the bibliography of included studies.",

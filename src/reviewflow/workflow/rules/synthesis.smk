@@ -10,6 +10,7 @@ rule synthesis:
         auto_excluded="results/auto_excluded.csv",
         screening="results/screening.csv",
         studies="results/studies.csv",
+        retractions="results/retractions.json",
         config=CONFIG_FILE,
     output:
         prisma="results/prisma.json",
@@ -23,4 +24,4 @@ rule synthesis:
         "{REVIEWFLOW} --log {log} synthesise --config {input.config} --import-report {input.report}"
         " --records {input.records} --works {input.works} --dedup-pairs {input.pairs} --auto-excluded {input.auto_excluded}"
         " --screening {input.screening} --studies {input.studies} --prisma {output.prisma} --numbers {output.numbers}"
-        " --variables {output.variables} {params.draft}"
+        " --variables {output.variables} --retractions {input.retractions} {params.draft}"
