@@ -11,8 +11,8 @@ For each DOI two questions are asked. Crossref's ``works/<doi>`` carries the wor
 notices (retraction, expression of concern, correction, ...) that update it, deposited by the publisher with
 Crossmark or asserted by the Retraction Watch database, which Crossref took over in 2023 (``source``
 ``retraction-watch``). That is the route Crossref recommends for "is this DOI retracted?"; the ``updates:<doi>``
-filter on ``works`` returns the notices' own records (their ``update-to``) and misses Retraction Watch
-assertions whose notice has no Crossref record, so it is not used. OpenAlex's ``works/doi:<doi>`` gives
+filter on ``works`` returns the notices' own records (their ``update-to``), so it can only find notices that are
+Crossref records themselves, and it is not used. OpenAlex's ``works/doi:<doi>`` gives
 ``is_retracted``, OpenAlex's own reading of Retraction Watch. A DOI either service does not know is answered 404;
 that answer is kept too ("not found" is a finding). A polite contact address (``REVIEWFLOW_MAILTO``) and an
 OpenAlex key (``OPENALEX_API_KEY``) are sent as secret parameters: never logged, written or shown.
