@@ -221,3 +221,29 @@ def test_the_search_rule_freezes_the_search_and_the_build_replays_it_checked(pro
     assert stopped.returncode != 0
     said = stopped.stdout + stopped.stderr
     assert snapshot.name in said and "sha256 differs from its provenance" in said, said
+
+
+def test_an_api_update_reaches_the_update_diagram(project: Path, options: SearchOptions, eutils: FakeEutils,
+                                                  templates: list[str]) -> None:
+    """Done-when of the search: an update run through the API adds only new works, and the build's PRISMA counts
+    and diagram are those of an updated review (here a draft: nobody has screened yet)."""
+    eutils.index = make_index(templates, 30, date(2025, 1, 1), per_day=3)
+    _search(project, options, DAY1)
+    eutils.index += make_index(templates, 8, date(2025, 2, 1), per_day=2, first_pmid=41_000_000)
+    _search(project, options, DAY2, update=True)
+    config = project / "config/review.yaml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + f'\nupdate:\n  previous_version:\n    last_search: "{DAY1.isoformat()}"\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    built = subprocess.run([sys.executable, "-m", "reviewflow", "build", "--cores", "1", "--draft"], cwd=project,
+                           env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert built.returncode == 0, built.stdout + built.stderr
+    update = json.loads((project / "results/prisma.json").read_text())["update"]
+    assert update["identification"]["total"] == 11
+    removed = update["removed_before_screening"]
+    assert (removed["duplicates_of_previous"], removed["duplicates_within_update"]) == (3, 0)
+    assert update["previous_version"]["records"] == 30
+    awaiting = update["awaiting"]["title_abstract"] + removed["automation"]
+    assert awaiting == 8, update  # only the new works reach screening
+    svg = (project / "results/figures/prisma_flow.svg").read_text(encoding="utf-8")
+    assert "Identification of new studies via databases and registers" in svg
