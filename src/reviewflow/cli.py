@@ -17,6 +17,7 @@ import pandas as pd
 from reviewflow import __version__
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.project.commands import register as register_project_commands
+from reviewflow.screening.app.commands import register as register_screen_app
 from reviewflow.search.citation_commands import register as register_citation_commands
 from reviewflow.search.commands import register as register_search_commands
 from reviewflow.search.retraction_commands import register as register_retraction_commands
@@ -304,6 +305,7 @@ def _parser() -> argparse.ArgumentParser:
     register_search_commands(sub)
     register_citation_commands(sub)
     register_retraction_commands(sub)
+    register_screen_app(sub)
     importer = sub.add_parser(
         "import", help="Read export files into one records table.",
         description="Read export files (any supported format, detected from the content) into one records "
@@ -340,7 +342,7 @@ def _parser() -> argparse.ArgumentParser:
           ("--works", "works CSV"), ("--ris", "output RIS"), ("--bibtex", "output BibTeX"), ("--csv", "output CSV"))
     stage("eligibility", cmd_eligibility, "Exclude works by rule (publication years, language).",
           ("--works", "works CSV"), ("--out", "output auto-excluded CSV"))
-    id_options(stage("screen", cmd_screen, "Check the reviewers' decision files and settle each work's status.",
+    id_options(stage("screening", cmd_screen, "Check the reviewers' decision files and settle each work's status.",
           ("--works", "works CSV"), ("--auto-excluded", "auto-excluded CSV"),
           ("--decisions", "folder of decision CSV files"), ("--out", "output screening CSV"),
           ("--awaiting", "CSV listing works with no decision yet")))
@@ -378,7 +380,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["render"].add_argument(
         "--draft-note", help="render a draft: DRAFT on every page and this note (what awaits people) in the header")
     sub.choices["render"].add_argument("--prisma", help="PRISMA JSON whose awaiting counts make the draft note")
-    draft_help = {"screen": "draft: a work without a decision gets the status awaiting_<stage> instead of "
+    draft_help = {"screening": "draft: a work without a decision gets the status awaiting_<stage> instead of "
                             "stopping the build",
                   "extract": "draft: included works without an extraction row are left out instead of stopping",
                   "synthesise": "draft: count the works awaiting screening and extraction (prisma.json 'awaiting')",

@@ -31,7 +31,7 @@ rule screening:
     log:
         "logs/screening.log",
     shell:
-        "{REVIEWFLOW} --log {log} screen --config {input.config} --works {input.works}"
+        "{REVIEWFLOW} --log {log} screening --config {input.config} --works {input.works}"
         " --auto-excluded {input.auto_excluded} --decisions {DECISIONS_DIR} --out {output}"
         " --awaiting results/awaiting_screening.csv --id-changes {input.id_changes}"
         " --id-conflicts results/id_conflicts.csv {params.draft}"
