@@ -60,7 +60,10 @@ def work(work_id: str) -> str:
     resolving = _resolving(session)
     if resolving and session.blinded():
         abort(403)
-    return _screen(work_id, resolving)
+    if resolving:
+        return _screen(work_id, True)
+    _, expected, method = session.next_work()
+    return _screen(work_id, False, expected, method)
 
 
 @pages.post("/decide")

@@ -17,7 +17,7 @@ SECURITY_HEADERS = {
                                "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make the browser send Origin: null
     "Cache-Control": "no-store",
 }
 
