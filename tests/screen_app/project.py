@@ -37,13 +37,13 @@ def make_project(target: Path, n: int = 10) -> tuple[Path, list[str]]:
     works = read_csv(target / "results" / "works.csv")
     titled = set(works.loc[works["title"] != "", "work_id"])
     folder = target / "data" / "screening"
-    first = read_csv(folder / "title_abstract.csv")
+    first = read_csv(folder / "title_abstract" / "reconstruction.csv")
     candidates = first[first["work_id"].isin(titled)].sort_values("work_id")
     chosen = sorted([*candidates.loc[candidates["decision"] == "include", "work_id"][: n // 2],
                      *candidates.loc[candidates["decision"] == "exclude", "work_id"][: n - n // 2]])
-    first[~first["work_id"].isin(chosen)].to_csv(folder / "title_abstract.csv", index=False)
-    second = read_csv(folder / "full_text.csv")
-    second[~second["work_id"].isin(chosen)].to_csv(folder / "full_text.csv", index=False)
+    first[~first["work_id"].isin(chosen)].to_csv(folder / "title_abstract" / "reconstruction.csv", index=False)
+    second = read_csv(folder / "full_text" / "reconstruction.csv")
+    second[~second["work_id"].isin(chosen)].to_csv(folder / "full_text" / "reconstruction.csv", index=False)
     shown = works.set_index("work_id").loc[chosen].reset_index()
     sheet = awaiting_screening_sheet((work, "title_abstract") for work in shown.itertuples(index=False))
     sheet.to_csv(target / "results" / "awaiting_screening.csv", index=False)

@@ -183,10 +183,20 @@ def test_two_blind_reviewers_a_consensus_a_restart_and_the_build(browser, projec
     stage = subprocess.run(
         [sys.executable, "-m", "reviewflow", "screening", "--config", "config/review.yaml", "--works",
          "results/works.csv", "--auto-excluded", "results/auto_excluded.csv", "--decisions", "data/screening",
-         "--out", "results/screening.csv", "--awaiting", "results/awaiting_screening.csv", "--draft"],
+         "--out", "results/screening.csv", "--awaiting", "results/awaiting_screening.csv", "--agreement",
+         "results/screening_agreement.json", "--conflicts", "results/screening_conflicts.csv", "--draft"],
         cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert stage.returncode == 0, stage.stderr
     status = read_csv(root / "results" / "screening.csv").set_index("work_id")
     for index, work in enumerate(ids):
         keys = CONSENSUS.get(index, ALICE[index])
         assert tuple(status.loc[work, ["title_abstract", "title_abstract_reason"]]) == expected(keys, reasons)
+    # Agreement as the build reports it, against the files: alice and bob disagree on include at two works of
+    # ten (a third differs only in its reason, which kappa does not compare): p_o = 0.8, p_e = 0.5, kappa = 0.6.
+    agreement = json.loads((root / "results" / "screening_agreement.json").read_text())["stages"]["title_abstract"]
+    pair = next(p for p in agreement["pairs"] if p["reviewers"] == ["alice", "bob"])
+    assert pair["works"] == 10 and pair["kappa"] == pytest.approx(0.6)
+    assert agreement["settled_by_consensus"] == len(CONSENSUS) == 3
+    assert {"alice", "bob"} <= set(agreement["reviewers"]) and "consensus" not in agreement["reviewers"]
+    assert read_csv(root / "results" / "screening_conflicts.csv").empty
+    assert (root / "data/screening/title_abstract/offered.txt").read_text().split("\n")[1:11] == ids

@@ -45,9 +45,10 @@ class Session:
         self.root, self.config = root, config
         self.stage, self.reviewer = check_stage(stage), check_reviewer(reviewer)
         self.folder = root / "data" / "screening" / stage
-        self.pool = stage_pool(root, stage)
-        self.works: dict[str, Work] = load_works(root, self.pool)
         self.store = DecisionStore(self.folder / f"{reviewer}.csv", stage, reviewer)
+        own = [] if reviewer == CONSENSUS else [row["work_id"] for row in self.store.rows()]
+        self.pool = stage_pool(root, stage, own)
+        self.works: dict[str, Work] = load_works(root, self.pool)
         self.consensus = (self.store if reviewer == CONSENSUS
                           else DecisionStore(self.folder / f"{CONSENSUS}.csv", stage, CONSENSUS))
         record = None if order == "file" else self.folder / f"{reviewer}.order.jsonl"
@@ -89,11 +90,13 @@ class Session:
 
     # --- everyone, as counts --------------------------------------------------------------------------------
     def reviewer_rows(self) -> dict[str, list[Row]]:
-        """Every named reviewer's rows at this stage (this reviewer too, even before their first decision)."""
+        """Every named reviewer's rows on the works offered here (this reviewer too, before a first decision)."""
         rows: dict[str, list[Row]] = {} if self.is_consensus else {self.reviewer: []}
         for path in sorted(self.folder.glob("*.csv")):
-            if path.stem != CONSENSUS:
-                rows[path.stem] = [row for row in read_rows(path) if row["work_id"] in self.works]
+            mine = [row for row in read_rows(path) if row["work_id"] in self.works]
+            # Someone who decided none of these works (earlier screening, another round) is not a reviewer here.
+            if path.stem != CONSENSUS and (mine or path.stem == self.reviewer):
+                rows[path.stem] = mine
         return rows
 
     def progress(self) -> Progress:

@@ -61,12 +61,17 @@ def write_rows_atomically(path: Path, rows: list[Row]) -> None:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    write_text_atomically(path, buffer.getvalue())
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Temporary file in the same folder, flushed and synced, then renamed over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # Not ending in .csv: the build reads every *.csv under data/screening, and must never see a half-written one.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(buffer.getvalue())
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

@@ -1,10 +1,10 @@
 """Which works a stage offers, and what the screen shows of each.
 
-The build lists the works awaiting a decision in ``results/awaiting_screening.csv``; a work someone in the stage's
-folder has already decided stays offered even after the build stops listing it (one reviewer's decision may
-settle it for the build while the second reviewer has not seen it yet). Without the awaiting file the pool is
-computed the same way the build would: every work not excluded by rule at title/abstract, the works included at
-title/abstract at full text.
+The build lists the works awaiting a decision in ``results/awaiting_screening.csv``. The app keeps every work it
+has offered at a stage in ``data/screening/<stage>/offered.txt`` (one work id a line; not a CSV, so the build
+never reads it), because one reviewer's decisions may settle works for the next build while the second reviewer
+has not seen them yet: they must stay offered to everyone. Without the awaiting file the works are computed as
+the build would: every work not excluded by rule at title/abstract, the works included there at full text.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from reviewflow.errors import InputError
-from reviewflow.screening.app.store import read_rows
 from reviewflow.screening.sheets import readable_title
 
 SHOWN = ["title", "authors", "first_author", "year", "journal", "doi", "pmid", "abstract", "keywords"]
@@ -55,16 +54,20 @@ def _work(row: dict[str, str]) -> Work:
                 value["abstract"], value["keywords"])
 
 
-def decided_in_folder(folder: Path) -> list[str]:
-    """Work ids that any reviewer's file in the stage's folder names, in file-name then row order."""
-    ids: list[str] = []
-    for path in sorted(folder.glob("*.csv")):
-        ids.extend(row["work_id"] for row in read_rows(path))
-    return ids
+OFFERED = "offered.txt"
 
 
-def stage_pool(root: Path, stage: str) -> list[str]:
-    """Work ids offered at ``stage``, in the build's order (the order of ``--order file``)."""
+def read_offered(folder: Path) -> list[str]:
+    """Work ids the app has offered at this stage so far, in the order they first were."""
+    path = folder / OFFERED
+    if not path.is_file():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def stage_pool(root: Path, stage: str, own: list[str] = ()) -> list[str]:
+    """Work ids offered at ``stage``: those offered before, then any newly awaiting (and ``own`` decided ones)."""
     works_path = root / "results" / "works.csv"
     if not works_path.is_file():
         raise InputError("the build has not run yet: there are no works to screen", file=works_path,
@@ -77,11 +80,18 @@ def stage_pool(root: Path, stage: str) -> list[str]:
         if not {"work_id", "stage"} <= set(awaiting.columns):
             raise InputError("not the build's awaiting sheet", file=awaiting_path, line=1, field="stage",
                              expected="columns work_id and stage (written by the build)")
-        pool = list(awaiting.loc[awaiting["stage"] == stage, "work_id"])
+        now = list(awaiting.loc[awaiting["stage"] == stage, "work_id"])
     else:
-        pool = _computed_pool(root, stage, works_path)
-    pool += decided_in_folder(root / "data" / "screening" / stage)
-    return list(dict.fromkeys(pool))
+        now = _computed_pool(root, stage, works_path)
+    folder = root / "data" / "screening" / stage
+    before = read_offered(folder)
+    pool = list(dict.fromkeys([*before, *now, *own]))
+    if pool != before:
+        from reviewflow.screening.app.store import write_text_atomically
+
+        header = "# Works offered by `reviewflow screen` at this stage (kept so all reviewers see the same ones)\n"
+        write_text_atomically(folder / OFFERED, header + "".join(f"{work_id}\n" for work_id in pool))
+    return pool
 
 
 def _computed_pool(root: Path, stage: str, works_path: Path) -> list[str]:
