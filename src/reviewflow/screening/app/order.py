@@ -19,7 +19,7 @@ import pandas as pd
 
 from reviewflow.screening.app.store import Row
 from reviewflow.screening.app.works import Work
-from reviewflow.screening.ranking import rank, work_texts
+from reviewflow.screening.ranking import Corpus, rank_corpus, work_texts
 
 ORDERS = ("prioritised", "file")
 
@@ -47,6 +47,7 @@ class Orderer:
                                "keywords": works[w].keywords} for w in pool],
                              columns=["work_id", "title", "abstract", "keywords"])
         self._texts = work_texts(frame) if mode == "prioritised" else {}
+        self._corpus = Corpus.of(self._texts) if mode == "prioritised" else None  # TF-IDF once per session
         self._cache: tuple[str, Next] | None = None
         self._last_recorded = self._last_state()
 
@@ -59,7 +60,7 @@ class Orderer:
         state = _state(labels)
         if self._cache and self._cache[0] == state + "|" + ",".join(sorted(done)):
             return self._cache[1]
-        ranking = rank(self._texts, labels, self.seed)
+        ranking = rank_corpus(self._corpus, labels, self.seed)
         chosen = next((w for w in ranking.order if w not in done), None)
         found = Next(chosen, ranking.expected_relevant_remaining, str(ranking.model.get("method", "")))
         self._cache = (state + "|" + ",".join(sorted(done)), found)
