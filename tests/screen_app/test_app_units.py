@@ -167,3 +167,33 @@ def test_everything_the_page_loads_is_served_by_the_app() -> None:
 def test_the_package_ships_the_templates_and_static_files() -> None:
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert "screening/app/templates/*.html" in pyproject and "screening/app/static/*.js" in pyproject
+
+
+def test_any_reviewer_may_resolve_conflicts_once_everyone_has_finished(project) -> None:
+    root, ids = project
+    folder = root / "data" / "screening" / "title_abstract"
+    alice = DecisionStore(folder / "alice.csv", "title_abstract", "alice")
+    for work in ids:
+        alice.put(work, "include")
+    bob_store = DecisionStore(folder / "bob.csv", "title_abstract", "bob")
+    for work in ids[:-1]:
+        bob_store.put(work, "include")
+    session, web = client(root, reviewer="bob")
+    assert session.blinded()
+    assert web.get("/conflicts", headers=HOST).get_data(as_text=True).count('id="blind"') == 1
+    assert web.get("/decisions?mode=resolve", headers=HOST).status_code == 403
+    bob_store.put(ids[-1], "exclude", "other")
+    assert not session.blinded()
+    listing = web.get("/conflicts", headers=HOST).get_data(as_text=True)
+    assert f'data-work-id="{ids[-1]}"' in listing and 'id="resolve"' in listing
+    page = web.get("/resolve?mode=resolve", headers=HOST).get_data(as_text=True)
+    assert f'data-work-id="{ids[-1]}"' in page and "alice" in page
+    answer = web.post("/decide", data={"work_id": ids[-1], "choice": "include", "mode": "resolve",
+                                       "token": token_of(page), "note": "abstract says chronic"}, headers=HOST)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/resolve")
+    settled = read_csv(folder / "consensus.csv")
+    assert settled.to_dict("records") == [{"work_id": ids[-1], "stage": "title_abstract", "reviewer": "consensus",
+                                           "decision": "include", "reason": "",
+                                           "note": "resolved by bob; abstract says chronic"}]
+    assert session.conflict_ids() == []
+    assert len(read_csv(folder / "bob.csv")) == 10  # his own file untouched by resolving

@@ -87,6 +87,8 @@ def decide() -> Response:
 def undo() -> Response:
     session = _session()
     resolving = _resolving(session)
+    if resolving and session.blinded():
+        abort(403)
     work_id = session.store_for(resolving).undo()
     if work_id is None:
         return redirect(url_for("screen.resolve") if resolving else url_for("screen.screen"))
@@ -97,6 +99,8 @@ def undo() -> Response:
 def decisions() -> str:
     session = _session()
     resolving = _resolving(session)
+    if resolving and session.blinded():
+        abort(403)
     query = request.args.get("q", "").strip()
     terms = query.lower().split()
     rows = []

@@ -13,7 +13,14 @@ import io
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:  # POSIX: also one writer across processes (consensus.csv may have two apps open on it)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the lock in this server is the only one
+    fcntl = None
 
 from reviewflow.errors import InputError
 
@@ -28,6 +35,22 @@ _LOCKS_GUARD = threading.Lock()
 def _lock_for(path: Path) -> threading.Lock:
     with _LOCKS_GUARD:
         return _LOCKS.setdefault(path.resolve(), threading.Lock())
+
+
+@contextmanager
+def _one_writer(path: Path) -> Iterator[None]:
+    """This server's lock on the file, and where the system has it an advisory lock on its folder."""
+    with _lock_for(path):
+        if fcntl is None:
+            yield
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
 
 
 def read_rows(path: Path) -> list[Row]:
@@ -100,7 +123,6 @@ class DecisionStore:
 
     def __init__(self, path: Path, stage: str, reviewer: str) -> None:
         self.path, self.stage, self.reviewer = path, stage, reviewer
-        self._lock = _lock_for(path)
         self._history: list[tuple[str, Row | None]] = []  # (work id, its row before the change)
         read_rows(path)  # a broken file stops the app at start, not at the first decision
 
@@ -114,7 +136,7 @@ class DecisionStore:
         """Record (or change) the decision on one work, written to disk before this returns."""
         new = {"work_id": work_id, "stage": self.stage, "reviewer": self.reviewer, "decision": decision,
                "reason": reason, "note": " ".join(note.split())}
-        with self._lock:
+        with _one_writer(self.path):
             rows = read_rows(self.path)
             previous = next((row for row in rows if row["work_id"] == work_id), None)
             rows = [row for row in rows if row["work_id"] != work_id] + [new]
@@ -124,7 +146,7 @@ class DecisionStore:
     def undo(self) -> str | None:
         """Take back the last decision: this session's last change is restored exactly; after a restart, the
         file's last row (the last decision made) is removed. Returns the work id, or None if nothing to undo."""
-        with self._lock:
+        with _one_writer(self.path):
             rows = read_rows(self.path)
             if self._history:
                 work_id, previous = self._history.pop()
