@@ -7,7 +7,10 @@ from pathlib import Path
 
 from reviewflow.errors import InputError
 from reviewflow.screening.app.names import STAGES
-from reviewflow.screening.app.order import ORDERS
+
+# Listed here, not imported from order.py: every reviewflow command loads this module, and the order module
+# brings scikit-learn with it.
+ORDERS = ("prioritised", "file")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -75,8 +75,9 @@ def serve(session: Session, port: int = 0, open_browser: bool = True) -> None:
     if open_browser:
         webbrowser.open(url)
     try:
-        server.run()
+        server.run()  # waitress returns from here on Ctrl+C
     except KeyboardInterrupt:
-        print("reviewflow screen: stopped", flush=True)
+        pass
     finally:
         server.close()
+    print("reviewflow screen: stopped", flush=True)
