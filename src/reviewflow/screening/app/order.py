@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +50,7 @@ class Orderer:
         self._texts = work_texts(frame) if mode == "prioritised" else {}
         self._corpus = Corpus.of(self._texts) if mode == "prioritised" else None  # TF-IDF once per session
         self._cache: tuple[str, Next] | None = None
+        self._lock = threading.Lock()  # the server answers on several threads; one record line per state
         self._last_recorded = self._last_state()
 
     def next(self, rows: list[Row]) -> Next:
@@ -56,6 +58,10 @@ class Orderer:
         done = {row["work_id"] for row in rows}
         if self.mode == "file":
             return Next(next((w for w in self.pool if w not in done), None), None, "file")
+        with self._lock:
+            return self._prioritised(rows, done)
+
+    def _prioritised(self, rows: list[Row], done: set[str]) -> Next:
         labels = {w: v for w, v in labels_of(rows).items() if w in self._texts}
         state = _state(labels)
         if self._cache and self._cache[0] == state + "|" + ",".join(sorted(done)):
