@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
+from playwright.sync_api import sync_playwright
 
 from reviewflow.screening.agreement import find_conflicts
 from reviewflow.screening.ranking import replay, work_texts
 from tests.screen_app.browser import CHROMIUM_ARGS, REPO, App, chromium_path
 from tests.screen_app.project import free_port, make_project, read_csv
 
-sync_api = pytest.importorskip("playwright.sync_api")
 SCREENSHOT = REPO / "docs" / "screening-app.png"
 # Keys per work (by its place among the ten, in work-id order): "i" include, "e4" exclude for reason 4, ...
 ALICE = ["i", "e4", "i", "e7", "i", "e4", "i", "e2", "i", "e4"]
@@ -32,7 +33,7 @@ DECIDED = {"i": "include", "e": "exclude"}
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     executable = chromium_path()
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield launched
         launched.close()
@@ -66,7 +67,7 @@ def expected(keys: str, reasons: list[str]) -> tuple[str, str]:
 
 def test_two_blind_reviewers_a_consensus_a_restart_and_the_build(browser, project) -> None:
     root, ids = project
-    reasons = list(__import__("yaml").safe_load((root / "config/review.yaml").read_text())["screening"]["reasons"])
+    reasons = list(yaml.safe_load((root / "config/review.yaml").read_text())["screening"]["reasons"])
     page = browser.new_page(viewport={"width": 1280, "height": 820})
 
     # --- alice: five works, then the server dies; nothing is lost -------------------------------------------
