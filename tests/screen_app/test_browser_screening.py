@@ -44,6 +44,20 @@ def project(tmp_path: Path) -> tuple[Path, list[str]]:
     return make_project(tmp_path / "project")
 
 
+@pytest.fixture
+def launch() -> Iterator:
+    """Starts apps and stops every one of them at the end, also when an assertion fails half-way."""
+    started: list[App] = []
+
+    def start(root: Path, reviewer: str) -> App:
+        started.append(App(root, reviewer, free_port()).start())
+        return started[-1]
+
+    yield start
+    for app in started:
+        app.kill()
+
+
 def shown(page) -> str:
     return page.get_attribute("#record", "data-work-id")
 
@@ -65,13 +79,13 @@ def expected(keys: str, reasons: list[str]) -> tuple[str, str]:
     return DECIDED[keys[0]], (reasons[int(keys[1:]) - 1] if keys.startswith("e") else "")
 
 
-def test_two_blind_reviewers_a_consensus_a_restart_and_the_build(browser, project) -> None:
+def test_two_blind_reviewers_a_consensus_a_restart_and_the_build(browser, project, launch) -> None:
     root, ids = project
     reasons = list(yaml.safe_load((root / "config/review.yaml").read_text())["screening"]["reasons"])
     page = browser.new_page(viewport={"width": 1280, "height": 820})
 
     # --- alice: five works, then the server dies; nothing is lost -------------------------------------------
-    alice = App(root, "alice", free_port()).start()
+    alice = launch(root, "alice")
     page.goto(alice.url)
     assert page.inner_text("#remaining") == "10"
     assert "Adults with chronic pain" in page.inner_text("#criteria")
@@ -128,7 +142,7 @@ def test_two_blind_reviewers_a_consensus_a_restart_and_the_build(browser, projec
     assert "Traceback" not in alice.stop()
 
     # --- bob: blind to alice's decisions until he has finished ----------------------------------------------
-    bob = App(root, "bob", free_port()).start()
+    bob = launch(root, "bob")
     page.goto(bob.url)
     assert "alice 10/10" in page.inner_text("#team") and "bob 0/10" in page.inner_text("#team")
     page.goto(bob.url + f"work/{ids[1]}")  # the README's picture: fixed viewport, fixed data, seed 0
@@ -157,7 +171,7 @@ def test_two_blind_reviewers_a_consensus_a_restart_and_the_build(browser, projec
     assert "Traceback" not in bob.stop()
 
     # --- consensus settles them by keyboard -----------------------------------------------------------------
-    consensus = App(root, "consensus", free_port()).start()
+    consensus = launch(root, "consensus")
     page.goto(consensus.url)
     assert page.url.endswith("/resolve")
     while page.locator("#record").count():
