@@ -8,6 +8,7 @@ change (POST) must carry this server's random token, which another site's page c
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import Flask, Response, abort, request
 
@@ -22,7 +23,7 @@ SECURITY_HEADERS = {
 }
 
 
-def protect(app: Flask, port_of: callable) -> str:
+def protect(app: Flask, port_of: Callable[[], int]) -> str:
     """Install the Host and token checks and the headers; returns the session token for the forms."""
     token = secrets.token_urlsafe(32)
 
