@@ -200,7 +200,7 @@ def _rank(features: _Features, labels: Mapping[str, bool], seed: int, classifier
         record.update({
             "method": "random",
             "why_random": _why_random(relevant, irrelevant, features, undecided),
-            "random": "numpy.random.default_rng(seed).permutation of all works sorted by work id, decided ones left out",
+            "random": "numpy.random.default_rng(seed).permutation of all works by work id, decided ones left out",
             "expected_relevant_remaining": "undecided * (relevant + 1) / (labelled + 2) (rule of succession)",
         })
     record["order_sha256"] = order_sha256(order)
