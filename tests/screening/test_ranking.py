@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reviewflow.errors import InputError
-from reviewflow.screening.ranking import Ranking, order_sha256, rank, replay, work_texts
+from reviewflow.screening.ranking import Corpus, Ranking, order_sha256, rank, rank_corpus, replay, work_texts
 
 # A constructed review: "relevant" works are about cryoneurolysis for knee pain, the others about unrelated
 # topics. Which undecided works are relevant is known from the construction.
@@ -205,3 +205,11 @@ def test_work_texts_refuses_repeated_or_missing_ids():
         work_texts(pd.DataFrame({"title": ["a"]}))
     with pytest.raises(InputError, match="without a work_id"):
         work_texts(pd.DataFrame({"work_id": [""], "title": ["a"]}))
+
+
+def test_rank_corpus_gives_the_same_order_as_rank():
+    corpus = Corpus.of(TEXTS)
+    for labels in ({}, DECIDED):
+        assert rank_corpus(corpus, labels, seed=4) == rank(TEXTS, labels, seed=4)
+    with pytest.raises(InputError, match="not among the works"):
+        rank_corpus(corpus, {"W99": False}, seed=4)

@@ -116,8 +116,13 @@ def rank(texts: Mapping[str, str], labels: Mapping[str, bool], seed: int, *,
     ``labels`` maps decided work ids to True (include) or False (exclude). Ties in score go to the smaller work id.
     """
     _check(texts, labels, seed, classifier)
-    features = _Features.of(texts)
-    return _rank(features, labels, seed, classifier)
+    return _rank(Corpus.of(texts), labels, seed, classifier)
+
+
+def rank_corpus(corpus: Corpus, labels: Mapping[str, bool], seed: int, *, classifier: str = "logistic") -> Ranking:
+    """``rank`` on texts already turned into features: the same order, without redoing TF-IDF after each decision."""
+    _check(corpus.row, labels, seed, classifier)
+    return _rank(corpus, labels, seed, classifier)
 
 
 def replay(texts: Mapping[str, str], decisions_in_order: Iterable[tuple[str, bool]], seed: int, *,
@@ -130,7 +135,7 @@ def replay(texts: Mapping[str, str], decisions_in_order: Iterable[tuple[str, boo
     """
     decisions = [(str(work_id), relevant) for work_id, relevant in decisions_in_order]
     _check(texts, dict(decisions), seed, classifier)
-    features = _Features.of(texts)
+    features = Corpus.of(texts)
     labels: dict[str, bool] = {}
     steps = [{"step": 0, "decided": None, **_rank(features, labels, seed, classifier).summary()}]
     for step, (work_id, relevant) in enumerate(decisions, start=1):
@@ -145,8 +150,11 @@ def order_sha256(order: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
-class _Features:
-    """TF-IDF of every work's text (labelled and not: the vocabulary needs no labels), rows in work-id order."""
+class Corpus:
+    """TF-IDF of every work's text (labelled and not: the vocabulary needs no labels), rows in work-id order.
+
+    It depends on the texts only, so an app can build it once and rank after each decision with ``rank_corpus``.
+    """
 
     ids: tuple[str, ...]
     row: dict[str, int]
@@ -154,7 +162,7 @@ class _Features:
     vocabulary_size: int
 
     @classmethod
-    def of(cls, texts: Mapping[str, str]) -> _Features:
+    def of(cls, texts: Mapping[str, str]) -> Corpus:
         ids = tuple(sorted(texts))
         documents = [texts[work_id] or "" for work_id in ids]
         matrix, size = None, 0
@@ -167,7 +175,7 @@ class _Features:
         return cls(ids, {work_id: i for i, work_id in enumerate(ids)}, matrix, size)
 
 
-def _rank(features: _Features, labels: Mapping[str, bool], seed: int, classifier: str) -> Ranking:
+def _rank(features: Corpus, labels: Mapping[str, bool], seed: int, classifier: str) -> Ranking:
     undecided = [work_id for work_id in features.ids if work_id not in labels]
     relevant = sum(1 for value in labels.values() if value)
     irrelevant = len(labels) - relevant
@@ -207,7 +215,7 @@ def _rank(features: _Features, labels: Mapping[str, bool], seed: int, classifier
     return Ranking(tuple(order), scores, float(expected), record)
 
 
-def _fit_and_score(features: _Features, labels: Mapping[str, bool], undecided: list[str], seed: int,
+def _fit_and_score(features: Corpus, labels: Mapping[str, bool], undecided: list[str], seed: int,
                    classifier: str) -> tuple[dict[str, float], float, str]:
     """Probabilities of relevance for the undecided works, and the expected number of relevant ones among them.
 
@@ -252,7 +260,7 @@ def _random_order(ids: tuple[str, ...], labels: Mapping[str, bool], seed: int) -
     return [ids[i] for i in permutation if ids[i] not in labels]
 
 
-def _why_random(relevant: int, irrelevant: int, features: _Features, undecided: list[str]) -> str:
+def _why_random(relevant: int, irrelevant: int, features: Corpus, undecided: list[str]) -> str:
     if not undecided:
         return "no undecided works"
     if not relevant or not irrelevant:
@@ -260,7 +268,7 @@ def _why_random(relevant: int, irrelevant: int, features: _Features, undecided: 
     return "no work has a usable word in its title, abstract or keywords"
 
 
-def _check(texts: Mapping[str, str], labels: Mapping[str, bool], seed: int, classifier: str) -> None:
+def _check(texts: Mapping[str, Any], labels: Mapping[str, bool], seed: int, classifier: str) -> None:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"the ranking seed must be a non-negative integer, not {seed!r}", field="seed")
     if classifier not in CLASSIFIERS:
