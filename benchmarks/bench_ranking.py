@@ -23,7 +23,7 @@ Datasets:
   from the screened or final files. The files are read from ``../shared/fixtures/exports`` beside the checkout
   (as the other benchmarks read ../shared); without them the dataset is skipped with a message.
 
-The SYNERGY collection (asreview/synergy-dataset, 169,288 records from 26 reviews) would be the standard benchmark,
+The SYNERGY collection of labelled reviews (asreview/synergy-dataset) would be the standard benchmark,
 but its texts are not in any package of the registries reachable here (they are fetched from OpenAlex at run time),
 so it is not used.
 

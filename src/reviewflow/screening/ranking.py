@@ -226,9 +226,10 @@ def _fit_and_score(features: Corpus, labels: Mapping[str, bool], undecided: list
     The class balancing trains the model as if half the works were relevant, so its raw probabilities overstate
     relevance when included works are rare. For the expected count the odds are moved back to the labelled class
     ratio (the standard prior-shift correction for a model trained on reweighted classes, Saerens et al., Neural
-    Comput 2002). Reviewers decide the top-ranked works first, so the labelled works hold more relevant ones than
-    the rest: the estimate leans high (about 2.5 times the truth half-way through the shipped review, see
-    benchmarks/README.md), which is the safe side for deciding when to stop. It is a guide, not a stopping rule.
+    Comput 2002). Neither that ratio nor the probabilities are reliable while screening: reviewers decide the
+    top-ranked works first, so the labelled works hold more relevant ones than the rest (the estimate leans high),
+    and a model fitted on few decisions is over-confident (it leans low). Half-way through the simulations of
+    benchmarks/README.md it was 0.26 to 2.4 times the truth: show it as a rough guide, never as a stopping rule.
     """
     labelled = sorted(labels)
     x_train = features.matrix[[features.row[work_id] for work_id in labelled]]
