@@ -73,7 +73,12 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Ranking:
-    """One screening order: what to read next, each work's score, and how it was computed."""
+    """One screening order: what to read next, each work's score, and how it was computed.
+
+    ``order``: the undecided work ids, most likely relevant first. ``scores``: each undecided work's predicted
+    probability of relevance (0.0 for all in a random order). ``expected_relevant_remaining``: a rough estimate of
+    the relevant works among the undecided (see ``_fit_and_score``). ``model``: JSON-ready record of the method.
+    """
 
     order: tuple[str, ...]
     scores: dict[str, float]
