@@ -66,7 +66,7 @@ def test_after_a_failed_stage_the_next_build_fails_again_then_recovers(built_pro
             assert "Nothing to be done" not in failed.stdout + failed.stderr
             stderr = failed.stderr.strip().splitlines()
             # The last lines a person sees: reviewflow's own message (file:line, field, expected), then the summary.
-            assert stderr[-2].startswith("reviewflow screen: error: data/screening/title_abstract.csv:5: "
+            assert stderr[-2].startswith("reviewflow screening: error: data/screening/title_abstract.csv:5: "
                                          "unknown decision 'maybe'"), stderr
             assert "field 'decision'" in stderr[-2] and "expected one of" in stderr[-2]
             assert stderr[-1].startswith(f"{SUMMARY}STOPPED at screening"), stderr[-1]

@@ -92,10 +92,11 @@ def screen_inputs(tmp_path: Path) -> Path:
 
 def screen(folder: Path) -> int:
     from tests.conftest import PROJECT
-    return main(["screen", "--config", str(PROJECT / "config/review.yaml"), "--works", str(folder / "works.csv"),
+    return main(["screening", "--config", str(PROJECT / "config/review.yaml"), "--works", str(folder / "works.csv"),
                  "--auto-excluded", str(folder / "auto.csv"), "--decisions", str(folder / "decisions"),
                  "--out", str(folder / "screening.csv"), "--awaiting", str(folder / "awaiting.csv"),
-                 "--id-changes", str(folder / "changes.csv"), "--id-conflicts", str(folder / "conflicts.csv")])
+                 "--id-changes", str(folder / "changes.csv"), "--id-conflicts", str(folder / "conflicts.csv"),
+                 "--conflicts", str(folder / "screening_conflicts.csv")])
 
 
 def test_screen_stops_on_an_ambiguous_merge_naming_both_ids_and_writes_the_table(

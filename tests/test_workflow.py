@@ -46,7 +46,8 @@ def small_review(project_copy: Path) -> Path:
 def test_workflow_guides_a_reviewer_from_exports_to_pdf(small_review: Path) -> None:
     first = snakemake(small_review)
     assert first.returncode != 0
-    assert "reviewflow screen: error: results/awaiting_screening.csv: 4 work(s) have no title_abstract" in first.stderr
+    assert ("reviewflow screening: error: results/awaiting_screening.csv: 4 work(s) have no title_abstract"
+            in first.stderr)
     assert "Traceback" not in first.stderr
     awaiting = pd.read_csv(small_review / "results/awaiting_screening.csv", dtype=str, keep_default_na=False)
     assert len(awaiting) == 4

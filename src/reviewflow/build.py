@@ -29,6 +29,7 @@ RETRACTIONS = Path("results/retractions.csv")
 WAITING_SHEETS = (
     (Path("results/dedup_review.csv"), "duplicate pair(s) to decide", "decision"),
     (Path("results/id_conflicts.csv"), "merged or split work id(s) to settle", None),
+    (Path("results/screening_conflicts.csv"), "conflicting reviewer decision(s) to settle by consensus", None),
     (Path("results/awaiting_screening.csv"), "work(s) to screen", None),
     (Path("results/awaiting_extraction.csv"), "included work(s) to extract", None),
 )

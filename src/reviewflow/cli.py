@@ -139,11 +139,12 @@ def cmd_eligibility(args: argparse.Namespace) -> None:
     write_table(excluded, Path(args.out), sort_by=["work_id"])
 
 
-def cmd_screen(args: argparse.Namespace) -> None:
+def cmd_screening(args: argparse.Namespace) -> None:
     from reviewflow.screening.carry_over import carry_screening_decisions, read_id_changes, stop_on_conflicts
-    from reviewflow.screening.decisions import read_decisions, resolve_screening
+    from reviewflow.screening.decisions import STAGES, read_decisions, resolve_screening
+    from reviewflow.screening.interrater import screening_agreement
     from reviewflow.screening.sheets import SCREENING_DISPLAY
-    from reviewflow.tables import read_table, write_table
+    from reviewflow.tables import read_table, write_json, write_table
 
     config = _config(args)
     # Subfolders too (one file per stage and reviewer): a decision file the stage skipped would be lost silently.
@@ -155,8 +156,14 @@ def cmd_screen(args: argparse.Namespace) -> None:
             decisions, read_id_changes(Path(args.id_changes)), set(auto_excluded["work_id"]))
         stop_on_conflicts(conflicts, Path(args.id_conflicts), "screening")
     works = read_table(Path(args.works), columns=["work_id", *SCREENING_DISPLAY])
-    screening = resolve_screening(works, auto_excluded, decisions, config, Path(args.awaiting), draft=args.draft)
+    screening = resolve_screening(works, auto_excluded, decisions, config, Path(args.awaiting), draft=args.draft,
+                                  conflicts_path=Path(args.conflicts))
     write_table(screening, Path(args.out), sort_by=["work_id"])
+    if args.agreement:
+        # Agreement on the decisions the stage used: not those on works still excluded by rule.
+        still_auto = set(screening.loc[screening["final"] == "auto_excluded", "work_id"])
+        used = decisions[~decisions["work_id"].isin(still_auto)]
+        write_json(screening_agreement(used, STAGES), Path(args.agreement))
 
 
 def cmd_extract(args: argparse.Namespace) -> None:
@@ -202,7 +209,10 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
         prisma["update"] = compute_update(prisma, split, records, works, auto_excluded, screening, config,
                                           studies=draft_studies)
     pairs = read_table(Path(args.dedup_pairs), required=["rule", "verdict"])
-    numbers = compute_numbers(prisma, studies, config, pairs)
+    agreement = None
+    if args.screening_agreement:
+        agreement = json.loads(Path(args.screening_agreement).read_text(encoding="utf-8"))
+    numbers = compute_numbers(prisma, studies, config, pairs, agreement)
     if args.retractions:
         from reviewflow.synthesis.retractions import add_retraction_numbers
 
@@ -340,10 +350,16 @@ def _parser() -> argparse.ArgumentParser:
           ("--works", "works CSV"), ("--ris", "output RIS"), ("--bibtex", "output BibTeX"), ("--csv", "output CSV"))
     stage("eligibility", cmd_eligibility, "Exclude works by rule (publication years, language).",
           ("--works", "works CSV"), ("--out", "output auto-excluded CSV"))
-    id_options(stage("screen", cmd_screen, "Check the reviewers' decision files and settle each work's status.",
-          ("--works", "works CSV"), ("--auto-excluded", "auto-excluded CSV"),
-          ("--decisions", "folder of decision CSV files"), ("--out", "output screening CSV"),
-          ("--awaiting", "CSV listing works with no decision yet")))
+    screening = stage(
+        "screening", cmd_screening, "Check the reviewers' decision files and settle each work's status.",
+        ("--works", "works CSV"), ("--auto-excluded", "auto-excluded CSV"),
+        ("--decisions", "folder of decision CSV files"), ("--out", "output screening CSV"),
+        ("--awaiting", "CSV listing works with no decision yet"))
+    id_options(screening)
+    screening.add_argument("--conflicts", default="results/screening_conflicts.csv",
+                           help="CSV listing reviewers who disagree with no consensus row (default: %(default)s)")
+    screening.add_argument("--agreement", help="output JSON with each stage's reviewers and their agreement "
+                           "(Cohen's kappa with its 95%% CI, percent agreement)")
     id_options(stage("extract", cmd_extract, "Check the extraction sheet against the included works.",
           ("--sheet", "extraction CSV"), ("--screening", "screening CSV"), ("--works", "works CSV"),
           ("--out", "output studies CSV"), ("--awaiting", "CSV listing included works with no extraction row")))
@@ -355,6 +371,9 @@ def _parser() -> argparse.ArgumentParser:
           ("--variables", "output Quarto _variables.yml"))
     sub.choices["synthesise"].add_argument(
         "--records", help="records CSV (each record's export file); needed when the config describes an update")
+    sub.choices["synthesise"].add_argument(
+        "--screening-agreement", help="the screening stage's agreement JSON; adds screening.* numbers and the "
+        "Methods sentence screening.statement")
     sub.choices["synthesise"].add_argument(
         "--retractions", help="the retraction check's numbers (JSON from the retractions stage) to add")
     stage("retractions", cmd_retractions, "Report each included study's retraction status from the latest "
@@ -378,8 +397,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["render"].add_argument(
         "--draft-note", help="render a draft: DRAFT on every page and this note (what awaits people) in the header")
     sub.choices["render"].add_argument("--prisma", help="PRISMA JSON whose awaiting counts make the draft note")
-    draft_help = {"screen": "draft: a work without a decision gets the status awaiting_<stage> instead of "
-                            "stopping the build",
+    draft_help = {"screening": "draft: a work without a decision, or whose reviewers disagree, gets the "
+                               "status awaiting_<stage> instead of stopping the build",
                   "extract": "draft: included works without an extraction row are left out instead of stopping",
                   "synthesise": "draft: count the works awaiting screening and extraction (prisma.json 'awaiting')",
                   "render": "draft: DRAFT on every page, with a note made from --prisma's awaiting counts"}

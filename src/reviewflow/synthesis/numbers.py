@@ -16,6 +16,7 @@ from reviewflow.synthesis.draft import add_awaiting_numbers
 from reviewflow.synthesis.fields import add_field_numbers
 from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.synthesis.prisma_update import add_update_numbers
+from reviewflow.synthesis.screening_numbers import add_screening_numbers
 
 
 class Numbers:
@@ -44,6 +45,8 @@ def _flatten_prisma(numbers: Numbers, prisma: dict[str, Any]) -> None:
     numbers.add("prisma.duplicates", removed["duplicates"], "Duplicate records removed")
     numbers.add("prisma.unique", ident["total"] - removed["duplicates"], "Unique works after deduplication")
     numbers.add("prisma.automation", removed["automation"], "Records excluded by rule before screening")
+    numbers.add("prisma.automation_overridden", removed["automation_overridden"],
+                "Records excluded by rule that a person included at title/abstract, so screened")
     for reason in removed["automation_reasons"]:
         numbers.add(f"prisma.automation_reason.{reason['reason']}", reason["count"],
                     f"Records excluded by rule: {reason['label']}")
@@ -138,8 +141,9 @@ def _dedup_numbers(numbers: Numbers, pairs: pd.DataFrame) -> None:
 
 
 def compute_numbers(prisma: dict[str, Any], studies: pd.DataFrame, config: dict[str, Any],
-                    pairs: pd.DataFrame | None = None) -> dict[str, Any]:
-    """All manuscript numbers as ``{name: {value, description}}`` (``dedup.*`` when the pairs file is given)."""
+                    pairs: pd.DataFrame | None = None, agreement: dict[str, Any] | None = None) -> dict[str, Any]:
+    """All manuscript numbers as ``{name: {value, description}}`` (``dedup.*`` when the pairs file is given,
+    ``screening.*`` when the screening stage's agreement is)."""
     numbers = Numbers()
     first, last = config["eligibility"]["years"]
     numbers.add("protocol.first_year", first, "First publication year searched")
@@ -147,6 +151,8 @@ def compute_numbers(prisma: dict[str, Any], studies: pd.DataFrame, config: dict[
     _flatten_prisma(numbers, prisma)
     if pairs is not None:
         _dedup_numbers(numbers, pairs)
+    if agreement is not None:
+        add_screening_numbers(numbers, agreement)
     _study_numbers(numbers, studies, prisma, config)
     _published(numbers, studies, config)
     return numbers.items

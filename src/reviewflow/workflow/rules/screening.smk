@@ -14,9 +14,11 @@ rule eligibility:
 
 rule screening:
     """Check the reviewers' decision files; a work with no decision stops the build and is listed in
-    results/awaiting_screening.csv (in a draft it gets the status awaiting_<stage> instead). Decisions on work ids
-    the dedup stage merged or split are carried over where unambiguous; the rest stop the build and are listed in
-    results/id_conflicts.csv (not an output: Snakemake deletes a failed job's outputs)."""
+    results/awaiting_screening.csv, reviewers who disagree with no consensus row stop it and are listed in
+    results/screening_conflicts.csv (in a draft such works get the status awaiting_<stage> instead). Decisions on
+    work ids the dedup stage merged or split are carried over where unambiguous; the rest stop the build and are
+    listed in results/id_conflicts.csv. Those lists are not outputs: Snakemake deletes a failed job's outputs.
+    results/screening_agreement.json: each stage's reviewers and their agreement (Cohen's kappa)."""
     input:
         code=PACKAGE_SOURCES,
         works="results/works.csv",
@@ -25,13 +27,15 @@ rule screening:
         decisions=decision_files,
         config=CONFIG_FILE,
     output:
-        "results/screening.csv",
+        screening="results/screening.csv",
+        agreement="results/screening_agreement.json",
     params:
         draft=DRAFT_FLAG,
     log:
         "logs/screening.log",
     shell:
-        "{REVIEWFLOW} --log {log} screen --config {input.config} --works {input.works}"
-        " --auto-excluded {input.auto_excluded} --decisions {DECISIONS_DIR} --out {output}"
-        " --awaiting results/awaiting_screening.csv --id-changes {input.id_changes}"
+        "{REVIEWFLOW} --log {log} screening --config {input.config} --works {input.works}"
+        " --auto-excluded {input.auto_excluded} --decisions {DECISIONS_DIR} --out {output.screening}"
+        " --agreement {output.agreement} --awaiting results/awaiting_screening.csv"
+        " --conflicts results/screening_conflicts.csv --id-changes {input.id_changes}"
         " --id-conflicts results/id_conflicts.csv {params.draft}"

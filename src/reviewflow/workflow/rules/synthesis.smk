@@ -9,6 +9,7 @@ rule synthesis:
         pairs="results/dedup_pairs.csv",
         auto_excluded="results/auto_excluded.csv",
         screening="results/screening.csv",
+        agreement="results/screening_agreement.json",
         studies="results/studies.csv",
         retractions="results/retractions.json",
         config=CONFIG_FILE,
@@ -24,4 +25,5 @@ rule synthesis:
         "{REVIEWFLOW} --log {log} synthesise --config {input.config} --import-report {input.report}"
         " --records {input.records} --works {input.works} --dedup-pairs {input.pairs} --auto-excluded {input.auto_excluded}"
         " --screening {input.screening} --studies {input.studies} --prisma {output.prisma} --numbers {output.numbers}"
-        " --variables {output.variables} --retractions {input.retractions} {params.draft}"
+        " --variables {output.variables} --retractions {input.retractions}"
+        " --screening-agreement {input.agreement} {params.draft}"
