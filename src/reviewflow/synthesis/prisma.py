@@ -50,6 +50,10 @@ def compute_prisma(
     main = ~screening["work_id"].isin(other_ids)
     main_auto = ~auto_excluded["work_id"].isin(other_ids)
     main_works = len(works) - len(other_ids)
+    still_auto = set(screening.loc[screening["final"] == "auto_excluded", "work_id"])
+    if not still_auto <= set(auto_excluded["work_id"]):
+        raise InvariantError("PRISMA counts: results/screening.csv marks works auto_excluded that "
+                             "results/auto_excluded.csv does not list")
     prisma = {
         "identification": identification,
         **screening_flow(screening[main], auto_excluded[main_auto], config,
@@ -78,17 +82,26 @@ def compute_prisma(
 def screening_flow(screening: pd.DataFrame, auto_excluded: pd.DataFrame, config: dict[str, Any], *,
                    duplicates: int) -> dict[str, Any]:
     """The counts from "removed before screening" down to "included" for a set of works (all works, or the new
-    works of an update); one definition for both flows, so they cannot drift apart."""
+    works of an update); one definition for both flows, so they cannot drift apart.
+
+    A work the rules excluded but a person included at title/abstract was screened, so it is counted there and
+    not in the automation box: ``automation`` counts works still excluded by rule, ``automation_overridden``
+    those a person put back, and ``excluded_by_rule`` all the rules excluded (the sum of both).
+    """
     status = Counter(screening["final"])
     screened = screening[screening["final"] != "auto_excluded"]
+    still_auto = auto_excluded[auto_excluded["work_id"].isin(screening.loc[screening["final"] == "auto_excluded",
+                                                                            "work_id"])]
     excluded_ft = screening[screening["final"] == "excluded_full_text"]
     reasons = config["screening"]["reasons"]
     return {
         "removed_before_screening": {
             "duplicates": duplicates,
-            "automation": len(auto_excluded),
+            "automation": len(still_auto),
             "other": 0,
-            "automation_reasons": _by_reason(auto_excluded["reason"], config["eligibility"]["reasons"]),
+            "automation_reasons": _by_reason(still_auto["reason"], config["eligibility"]["reasons"]),
+            "automation_overridden": len(auto_excluded) - len(still_auto),
+            "excluded_by_rule": len(auto_excluded),
         },
         "screened": len(screened),
         "excluded_title_abstract": status["excluded_title_abstract"],
@@ -148,6 +161,9 @@ def flow_identities(flow: dict[str, Any], awaiting: dict[str, int]) -> list[Iden
              for d in flow["identification"].get(kind, [])), flow["identification"]["total"]),
         ("removed by automation: reasons sum to total",
          sum(r["count"] for r in removed["automation_reasons"]), removed["automation"]),
+        ("excluded by rule = removed by automation + put back into screening by a person",
+         removed.get("excluded_by_rule", removed["automation"]),
+         removed["automation"] + removed.get("automation_overridden", 0)),
         ("unique works = removed by automation + other + screened",
          unique, removed["automation"] + removed["other"] + flow["screened"]),
         ("screened = excluded at title/abstract + sought for retrieval + awaiting screening",

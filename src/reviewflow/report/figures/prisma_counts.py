@@ -43,6 +43,11 @@ class PrismaCounts:
     """With an other-methods arm: the studies this (main) arm included; ``included`` is then the review's total."""
     other_methods: PrismaCounts | None = None
     """The other-methods arm (``databases`` holds its methods), when the review has one."""
+    automation_overridden: int = 0
+    """Works the rules excluded that a person included at title/abstract: counted in ``screened``, not in
+    ``automation``."""
+    excluded_by_rule: int | None = None
+    """Every work the rules excluded (``automation`` + ``automation_overridden``), when prisma.json says."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,10 @@ def _flow_counts(node: Mapping[str, Any], p: str, sources: str = "databases") ->
         ),
         excluded_full_text_total=_count(node, "excluded_full_text_total", p.rstrip(".")),
         included=_count(node, "included", p.rstrip(".")),
+        automation_overridden=(_count(removed, "automation_overridden", f"{p}removed_before_screening")
+                               if "automation_overridden" in removed else 0),
+        excluded_by_rule=(_count(removed, "excluded_by_rule", f"{p}removed_before_screening")
+                          if "excluded_by_rule" in removed else None),
         **_awaiting(node, p),
     )
 
@@ -177,6 +186,9 @@ def _flow_failures(c: PrismaCounts, draft: bool, p: str, sources: str = "databas
             [n for _, n in c.excluded_full_text],
         ),
     ]
+    if c.excluded_by_rule is not None:
+        identities.append((f"{p}removed_before_screening.excluded_by_rule = automation + automation_overridden",
+                           c.excluded_by_rule, [c.automation, c.automation_overridden]))
     failures = _failures(identities)
     if c.awaiting_extraction > c.included:
         failures.append(f"  {p}awaiting.extraction <= {p}included: {c.awaiting_extraction} > {c.included}")
