@@ -140,6 +140,25 @@ def search_log_text(spec: ReviewSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+SCREENING_README = """\
+Screening decisions: every CSV file in this folder and its subfolders is read (this README is not).
+
+Each file has the columns work_id,stage,reviewer,decision,reason,note, one row per work, stage and reviewer;
+results/awaiting_screening.csv has them, ready to fill in and save here. Keep one file per stage and reviewer:
+
+    data/screening/title_abstract/<reviewer>.csv
+    data/screening/full_text/<reviewer>.csv
+    data/screening/<stage>/consensus.csv     rows with reviewer `consensus`, settling disagreements
+
+(title_abstract.csv and full_text.csv here are empty starting files for a single reviewer; use them or the
+layout above.) `decision` is one of config/review.yaml's screening.decisions for the stage, or `unsure`: a
+provisional mark that leaves the work awaiting. `reason` is a screening.reasons code, for exclusions only.
+When reviewers decide a work differently, the build stops and lists it in results/screening_conflicts.csv
+until a consensus row settles it; a draft build counts such works as awaiting. Including at title/abstract a
+work the rules excluded (results/auto_excluded.csv) puts it back into screening.
+"""
+
+
 def project_files(spec: ReviewSpec) -> dict[str, str]:
     """Every file of a new project, by path relative to the project folder."""
     values = _values(spec)
@@ -155,6 +174,7 @@ def project_files(spec: ReviewSpec) -> dict[str, str]:
         "data/search_log.yaml": search_log_text(spec),
         "data/screening/title_abstract.csv": DECISION_HEADER,
         "data/screening/full_text.csv": DECISION_HEADER,
+        "data/screening/README.md": SCREENING_README,
         "data/dedup/overrides.csv": OVERRIDES_HEADER,
         "data/extraction/README.md": (
             "Save the extraction sheet here as studies.csv: the build writes results/awaiting_extraction.csv "
