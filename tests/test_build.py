@@ -53,7 +53,7 @@ def test_a_clean_build_ends_with_one_summary_line(built_project: Path) -> None:
 
 
 def test_after_a_failed_stage_the_next_build_fails_again_then_recovers(built_project: Path) -> None:
-    sheet = built_project / "data/screening/title_abstract.csv"
+    sheet = built_project / "data/screening/title_abstract/reconstruction.csv"
     original = sheet.read_text(encoding="utf-8")
     lines = original.splitlines(keepends=True)
     lines[4] = lines[4].replace(",include,", ",maybe,").replace(",exclude,", ",maybe,")
@@ -66,7 +66,8 @@ def test_after_a_failed_stage_the_next_build_fails_again_then_recovers(built_pro
             assert "Nothing to be done" not in failed.stdout + failed.stderr
             stderr = failed.stderr.strip().splitlines()
             # The last lines a person sees: reviewflow's own message (file:line, field, expected), then the summary.
-            assert stderr[-2].startswith("reviewflow screening: error: data/screening/title_abstract.csv:5: "
+            assert stderr[-2].startswith("reviewflow screening: error: "
+                                         "data/screening/title_abstract/reconstruction.csv:5: "
                                          "unknown decision 'maybe'"), stderr
             assert "field 'decision'" in stderr[-2] and "expected one of" in stderr[-2]
             assert stderr[-1].startswith(f"{SUMMARY}STOPPED at screening"), stderr[-1]
@@ -105,7 +106,7 @@ def test_editing_the_search_log_reruns_the_import(built_project: Path) -> None:
 
 
 def test_a_decision_file_in_a_subfolder_is_read(built_project: Path) -> None:
-    extra = built_project / "data/screening/title_abstract/second_reviewer.csv"
+    extra = built_project / "data/screening/second_pass/second_reviewer.csv"
     extra.parent.mkdir()
     extra.write_text("work_id,stage,reviewer,decision,reason,note\nWnot_a_work,title_abstract,CD,include,,\n",
                      encoding="utf-8")

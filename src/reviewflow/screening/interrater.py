@@ -40,7 +40,8 @@ def kappa_of(table: np.ndarray) -> dict[str, float] | None:
     expected = float((table.sum(axis=1) * table.sum(axis=0)).sum()) / total**2 if total else 1.0
     if expected >= 1.0:
         return None
-    result = cohens_kappa(table)
+    with np.errstate(invalid="ignore", divide="ignore"):  # its test against kappa = 0, unused here, may be 0/0
+        result = cohens_kappa(table)
     return {"kappa": round(float(result.kappa), 4), "kappa_low": round(max(float(result.kappa_low), -1.0), 4),
             "kappa_high": round(min(float(result.kappa_upp), 1.0), 4)}
 

@@ -46,9 +46,16 @@ def _clause(stage: str, result: dict[str, Any]) -> str:
     return f"{head} ({agreement}, {kappa}){consensus}"
 
 
+def _in_order(stages: dict[str, Any]) -> dict[str, Any]:
+    """Stages in screening order (the JSON file sorts its keys alphabetically)."""
+    order = list(STAGE_WORDS)
+    return dict(sorted(stages.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order),
+                                                          item[0])))
+
+
 def screening_statement(agreement: dict[str, Any]) -> str:
     """The Methods sentence on who screened and how far reviewers agreed."""
-    stages = agreement["stages"]
+    stages = _in_order(agreement["stages"])
     if all(result["double_screened"] == 0 for result in stages.values()):
         most = max((len(result["reviewers"]) for result in stages.values()), default=0)
         if most <= 1:
@@ -61,7 +68,7 @@ def screening_statement(agreement: dict[str, Any]) -> str:
 
 def add_screening_numbers(numbers: Any, agreement: dict[str, Any]) -> None:
     """``screening.<stage>.*`` per stage and ``screening.statement``."""
-    for stage, result in agreement["stages"].items():
+    for stage, result in _in_order(agreement["stages"]).items():
         where = STAGE_WORDS.get(stage, stage)
         prefix = f"screening.{stage}"
         numbers.add(f"{prefix}.reviewers", len(result["reviewers"]), f"Reviewers who screened at {where}")
