@@ -25,9 +25,11 @@ text is excluded there with reason ``other`` and the note "duplicate of <work_id
 Any failure stops the script before it writes the decision files (``match_report.csv`` is written either way,
 with the problems in it).
 
-Outputs (UTF-8, LF): ``data/screening/title_abstract.csv``, ``data/screening/full_text.csv``,
-``data/extraction/studies.csv`` (sorted by work_id) and ``data/reconstruction/match_report.csv`` (sorted by
-corpus key). See README.md in this folder for the stage rule and the parsing rules.
+Outputs (UTF-8, LF): ``data/screening/title_abstract/reconstruction.csv`` and
+``data/screening/full_text/reconstruction.csv`` (one file per stage and reviewer, the reviewer being
+``reconstruction``), ``data/extraction/studies.csv`` (sorted by work_id) and
+``data/reconstruction/match_report.csv`` (sorted by corpus key). See README.md in this folder for the stage rule
+and the parsing rules.
 
 Run from the project root, after ``build_exports.py``::
 
@@ -53,8 +55,8 @@ CORPUS = HERE / "corpus_records.csv"
 PROVENANCE = HERE / "provenance.csv"
 PROVENANCE_COLUMNS = ["source_file", "source_position", "key"]
 CONFIG = ROOT / "config" / "review.yaml"
-TITLE_ABSTRACT_OUT = ROOT / "data" / "screening" / "title_abstract.csv"
-FULL_TEXT_OUT = ROOT / "data" / "screening" / "full_text.csv"
+TITLE_ABSTRACT_OUT = ROOT / "data" / "screening" / "title_abstract" / "reconstruction.csv"
+FULL_TEXT_OUT = ROOT / "data" / "screening" / "full_text" / "reconstruction.csv"
 STUDIES_OUT = ROOT / "data" / "extraction" / "studies.csv"
 MATCH_REPORT_OUT = HERE / "match_report.csv"
 OVERRIDES_OUT = ROOT / "data" / "dedup" / "overrides.csv"
