@@ -51,6 +51,13 @@ def test_a_merge_of_works_with_different_decisions_is_a_conflict_until_a_consens
     assert conflicts == [] and W2 not in set(carried["work_id"])
 
 
+def test_an_unsure_row_on_a_merged_work_is_no_conflict() -> None:
+    rows = decisions((W1, "title_abstract", "AB", "include", ""), (W2, "title_abstract", "CD", "unsure", ""))
+    carried, conflicts = carry_screening_decisions(rows, IdChanges(merged={W2: W1}), set())
+    assert conflicts == []
+    assert carried[["work_id", "decision"]].values.tolist() == [[W1, "include"]]
+
+
 def test_a_split_of_an_undecided_work_needs_nothing_and_of_a_decided_one_needs_the_new_works_decided() -> None:
     changes = IdChanges(split={W1: [W3]})
     assert carry_screening_decisions(decisions((W2, "title_abstract", "AB", "include", "")), changes, set())[1] == []

@@ -139,7 +139,7 @@ def test_an_update_asks_only_for_new_works_and_draws_the_update_diagram(first_re
     assert up["searches"] == [{"database": "scopus", "search": 2, "date_searched": "2025-02-01"}]
     assert up["removed_before_screening"] | {"automation_reasons": []} == {
         "duplicates": 1, "duplicates_of_previous": 1, "duplicates_within_update": 0, "automation": 0,
-        "other": 0, "automation_reasons": []}
+        "other": 0, "automation_reasons": [], "automation_overridden": 0, "excluded_by_rule": 0}
     assert (up["screened"], up["excluded_title_abstract"], up["sought_for_retrieval"]) == (1, 0, 1)
     assert (up["not_retrieved"], up["assessed_full_text"], up["excluded_full_text_total"]) == (0, 1, 0)
     assert (up["included"], up["reports_included"]) == (1, 1)

@@ -134,10 +134,11 @@ def carry_screening_decisions(decisions: pd.DataFrame, changes: IdChanges, not_s
     """Decision rows re-keyed to the surviving ids, and the changes a person must settle.
 
     A merge at one screening stage is unambiguous when only one of the merged works has decisions there, when all
-    their rows agree, or when the surviving id has a ``consensus`` row (the person settled it). A split of a
-    decided work is settled once each new work (not excluded by rule) has decisions of its own.
+    their rows agree (``unsure`` rows aside), or when the surviving id has a ``consensus`` row (the person settled
+    it). A split of a decided work is settled once each new work (not excluded by rule) has decisions of its own.
     """
-    from reviewflow.screening.decisions import CONSENSUS, STAGES
+    from reviewflow.screening.agreement import CONSENSUS, UNSURE
+    from reviewflow.screening.decisions import STAGES
 
     decisions = decisions.copy()
     conflicts: list[dict[str, str]] = []
@@ -151,7 +152,7 @@ def carry_screening_decisions(decisions: pd.DataFrame, changes: IdChanges, not_s
                 if ((rows["work_id"] == survivor) & (rows["reviewer"] == CONSENSUS)).any():
                     drop |= set(rows.index[rows["work_id"] != survivor])
                     continue
-                if len({(r.decision, r.reason) for r in rows.itertuples()}) > 1:
+                if len({(r.decision, r.reason) for r in rows.itertuples() if r.decision != UNSURE}) > 1:
                     conflicts.append(conflict(
                         "; ".join(w for w in decided if w != survivor), [survivor], "screening", _describe(rows),
                         f"works {', '.join(decided)} were merged into {survivor} and their {stage} decisions "
