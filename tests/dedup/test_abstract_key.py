@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from reviewflow.dedup.features import ABSTRACT_CHARS, ABSTRACT_MIN_CHARS, _abstract_words
-from reviewflow.dedup.features import _abstract_key as abstract_key
+from reviewflow.dedup.abstract_forms import ABSTRACT_CHARS, ABSTRACT_MIN_CHARS, abstract_key, abstract_words
 from reviewflow.importing.exports import import_files
 from tests.conftest import shared_fixture
 
 
 def whole_text_key(text: str) -> str:
-    key = _abstract_words(text or "")[:ABSTRACT_CHARS]
+    key = abstract_words(text or "")[:ABSTRACT_CHARS]
     return key if len(key) >= ABSTRACT_MIN_CHARS else ""
 
 
@@ -49,7 +48,7 @@ def test_real_abstracts_get_the_same_key(relative: str) -> None:
 
 def unguarded_prefix_key(text: str) -> str:
     """What the key would be if the prefix were cut at any space, ignoring tags (the bug the guard prevents)."""
-    return _abstract_words(text[:text.rfind(" ", 0, 2 * ABSTRACT_CHARS)])[:ABSTRACT_CHARS]
+    return abstract_words(text[:text.rfind(" ", 0, 2 * ABSTRACT_CHARS)])[:ABSTRACT_CHARS]
 
 
 def test_a_tag_cut_by_the_prefix_does_not_change_the_key() -> None:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewflow.dedup.features import journals_compatible, normalise_title, title_kind
 from reviewflow.dedup.overrides import read_overrides
 from reviewflow.dedup.run import deduplicate
+from reviewflow.dedup.source_forms import journals_compatible
+from reviewflow.dedup.title_forms import normalise_title, title_kind
 from reviewflow.errors import InputError
 from reviewflow.importing.citations import citations_to_records, read_citation_table
 from tests.conftest import SHARED

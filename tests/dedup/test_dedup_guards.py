@@ -4,8 +4,10 @@ author forms that defeated normalisation. Small hand-made records mirroring each
 
 from __future__ import annotations
 
-from reviewflow.dedup.features import _surnames, normalise_title, title_halves, volume_number
+from reviewflow.dedup.author_forms import surnames
 from reviewflow.dedup.run import deduplicate
+from reviewflow.dedup.source_forms import volume_number
+from reviewflow.dedup.title_forms import normalise_title, title_halves
 from reviewflow.normalize import normalise_doi
 from tests.dedup.test_dedup_algorithm import CONFIG, clusters, records
 
@@ -120,8 +122,8 @@ def test_numbered_series_are_different_works() -> None:
 
 
 def test_title_and_author_forms_that_defeated_normalisation() -> None:
-    assert _surnames("Adeli K.Lewis G. F.") == ["adeli", "lewis"]
-    assert _surnames("Lewis G. F.; Smith JA") == ["lewis", "smith"]
+    assert surnames("Adeli K.Lewis G. F.") == ["adeli", "lewis"]
+    assert surnames("Lewis G. F.; Smith JA") == ["lewis", "smith"]
     english = "effect of cryoanalgesia on pain after thoracotomy"
     assert normalise_title("[Effect of cryoanalgesia on pain after thoracotomy] TO: Wirkung der Kryoanalgesie "
                            "auf den Schmerz") == english

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from reviewflow.dedup.features import STOP_WORDS, Features, journals_compatible, without_numbers
+from reviewflow.dedup.features import Features
+from reviewflow.dedup.source_forms import journals_compatible
+from reviewflow.dedup.title_forms import STOP_WORDS, without_numbers
 
 TITLE_HIGH = 0.95  # near-identical titles (typos, punctuation, markup differences remain)
 TITLE_FUZZY = 0.85  # titles that differ by a few words

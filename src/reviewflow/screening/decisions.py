@@ -145,6 +145,7 @@ def write_screening_conflicts(conflicts: pd.DataFrame, path: Path) -> None:
 
 
 def _stop_on_conflicts(conflicts: pd.DataFrame, path: Path | None) -> None:
+    """One message for every disagreement: the first in full, the file listing all, and how to settle them."""
     first = conflicts.iloc[0]
     works = conflicts[["work_id", "stage"]].drop_duplicates()
     listing = ", ".join(f"{r.reviewer}: {r.decision} {r.reason}".strip()
