@@ -148,3 +148,9 @@ def test_workbook_written_from_a_frame_keeps_rows_by_stage(tmp_path: Path) -> No
     write_workbook(rows, ["title_abstract", "full_text"], CONFIG, "bob", path)
     book = load_workbook(path)
     assert book["title_abstract"].max_row == 1 and book["full_text"]["E2"].value == 2020
+
+
+def test_without_a_build_the_command_says_to_build_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["sheets", "--config", str(PROJECT / "config" / "review.yaml"), "--reviewer", "alice",
+                 "--awaiting", str(tmp_path / "results" / "awaiting_screening.csv"), "--out", str(tmp_path / "a.xlsx")])
+    assert code == 1 and "run `reviewflow build`" in capsys.readouterr().err

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from reviewflow.errors import InputError
 from reviewflow.tables import read_table
 
 
 def workbook_rows(awaiting: Path, works: Path) -> pd.DataFrame:
     """One row per (work, stage) awaiting a decision, with the workbook's display columns; the awaiting sheet
     shows the first author only, the workbook the whole list."""
+    if not awaiting.is_file():
+        raise InputError("file not found", file=awaiting, expected="the works awaiting a decision",
+                         hint="run `reviewflow build` (make review) first: it lists them in this file")
     rows = read_table(awaiting, required=["work_id", "stage", "title"])
     if works.exists():
         authors = read_table(works, required=["work_id"], columns=["work_id", "authors"])
