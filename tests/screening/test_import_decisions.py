@@ -214,3 +214,14 @@ def test_asreview_refuses_a_rayyan_export(tmp_path: Path, capsys: pytest.Capture
     assert code == 1
     assert "not the layout of a ASReview export: no column record_id; no column included or asreview_label" in (
         capsys.readouterr().err)
+
+
+def test_an_export_inside_the_decisions_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    export = tmp_path / "data" / "screening" / "asreview.csv"
+    export.parent.mkdir(parents=True)
+    pd.DataFrame(_asreview_rows()).to_csv(export, index=False)
+    code, out = _run(tmp_path, "asreview", export)
+    assert code == 1 and not out.exists()
+    assert "inside data/screening/, where every CSV and workbook is read as decisions" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from typing import Any
 from reviewflow.errors import InputError
 
 STAGES = ("title_abstract", "full_text")
+DECISIONS_DIR = Path("data/screening")  # every CSV and workbook below it is read as a decision file
 TOOLS = ("rayyan", "covidence", "asreview")
 
 
@@ -23,6 +24,13 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise InputError("file exists: it may hold decisions already made", file=path,
                          expected="a new file name, or --force to replace it")
+
+
+def _refuse_inside_decisions(path: Path, what: str) -> None:
+    """A tool's export or the import report under data/screening/ would be read by the build as decisions."""
+    if DECISIONS_DIR.resolve() in path.resolve().parents:
+        raise InputError(f"{what} inside {DECISIONS_DIR}/, where every CSV and workbook is read as decisions",
+                         file=path, expected=f"a place outside {DECISIONS_DIR}/, e.g. data/imports/")
 
 
 def cmd_sheets(args: argparse.Namespace) -> int:
@@ -47,6 +55,8 @@ def cmd_import_decisions(args: argparse.Namespace) -> int:
     _refuse_overwrite(out, args.force)
     source = Path(args.file)
     report = Path(args.report) if args.report else source.with_name(source.name + ".unmatched.csv")
+    _refuse_inside_decisions(source, "the tool's export is")
+    _refuse_inside_decisions(report, "the report would be")
     summary = import_decisions(args.tool, source, stage=args.stage, reviewer=args.reviewer,
                                config=_config(args.config), works=Path(args.works), out=out, report=report,
                                tool_reviewer=args.tool_reviewer, covidence_list=args.list,
