@@ -39,7 +39,9 @@ def cmd_sheets(args: argparse.Namespace) -> int:
 
     config = _config(args.config)
     stages = [args.stage] if args.stage else list(STAGES)
-    out = Path(args.out or f"data/screening/{args.stage or 'all'}/{args.reviewer}.xlsx")
+    # One stage's workbook where that stage's decision files are; a workbook of both stages beside the folders.
+    out = Path(args.out or (DECISIONS_DIR / args.stage / f"{args.reviewer}.xlsx" if args.stage
+                            else DECISIONS_DIR / f"{args.reviewer}.xlsx"))
     _refuse_overwrite(out, args.force)
     rows = workbook_rows(Path(args.awaiting), Path(args.works))
     write_workbook(rows, stages, config, args.reviewer, out)
@@ -76,7 +78,8 @@ def register(sub: Any) -> None:
     sheets.add_argument("--config", default="config/review.yaml", help="review protocol (YAML)")
     sheets.add_argument("--stage", choices=STAGES, help="only this stage's sheet (default: a sheet per stage)")
     sheets.add_argument("--reviewer", required=True, help="the reviewer's name or initials, filled in on every row")
-    sheets.add_argument("--out", help="workbook to write (default: data/screening/<stage>/<reviewer>.xlsx)")
+    sheets.add_argument("--out", help="workbook to write (default: data/screening/<stage>/<reviewer>.xlsx, or "
+                        "data/screening/<reviewer>.xlsx without --stage)")
     sheets.add_argument("--awaiting", default="results/awaiting_screening.csv",
                         help="the works awaiting a decision (default: %(default)s)")
     sheets.add_argument("--works", default="results/works.csv", help="works table, for full author lists "
