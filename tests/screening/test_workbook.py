@@ -69,8 +69,8 @@ def test_workbook_has_a_sheet_per_stage_with_lists_links_wrap_and_frozen_header(
     lists = book["lists"]
     values = {lists.cell(1, c).value: [lists.cell(r, c).value for r in range(2, lists.max_row + 1)
                                        if lists.cell(r, c).value] for c in range(1, lists.max_column + 1)}
-    assert values["decision:title_abstract"] == ["include", "exclude"]
-    assert values["decision:full_text"] == ["include", "exclude", "not_retrieved"]
+    assert values["decision:title_abstract"] == ["include", "exclude", "unsure"]
+    assert values["decision:full_text"] == ["include", "exclude", "not_retrieved", "unsure"]
     assert values["reason"] == list(CONFIG["screening"]["reasons"])
     assert values["reviewer"] == ["alice", "consensus"]
     assert rules["L2:L3"] == "lists!$C$2:$C$3" and all(rule.type == "list" for rule in

@@ -26,11 +26,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reviewflow.screening.agreement import CONSENSUS, UNSURE
+
 # Fixed document dates and zip entry dates: two writes of the same sheet give the same bytes.
 FIXED_TIME = datetime.datetime(2000, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LISTS_SHEET = "lists"  # hidden sheet holding the drop-down values (a list over 255 characters cannot be inline)
-CONSENSUS = "consensus"
 
 COLUMNS = ["work_id", "stage", "title", "authors", "year", "journal", "doi", "pmid", "abstract", "keywords",
            "reviewer", "decision", "reason", "note"]
@@ -58,7 +59,8 @@ def _lists(book: Workbook, stages: list[str], config: dict[str, Any], reviewer: 
     sheet.sheet_state = "hidden"
     lists = {"reviewer": [reviewer, CONSENSUS] if reviewer != CONSENSUS else [CONSENSUS],
              "reason": list(config["screening"]["reasons"])}
-    lists |= {f"decision:{stage}": list(config["screening"]["decisions"][stage]) for stage in stages}
+    # `unsure` is always allowed: a provisional mark that leaves the work awaiting (screening/agreement.py).
+    lists |= {f"decision:{stage}": [*config["screening"]["decisions"][stage], UNSURE] for stage in stages}
     ranges = {}
     for number, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(number)
