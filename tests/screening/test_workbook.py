@@ -73,7 +73,8 @@ def test_workbook_has_a_sheet_per_stage_with_lists_links_wrap_and_frozen_header(
     assert values["decision:full_text"] == ["include", "exclude", "not_retrieved", "unsure"]
     assert values["reason"] == list(CONFIG["screening"]["reasons"])
     assert values["reviewer"] == ["alice", "consensus"]
-    assert rules["L2:L3"] == "lists!$C$2:$C$3" and all(rule.type == "list" for rule in
+    last = 1 + len(values["decision:title_abstract"])  # the decision cells point at their stage's list
+    assert rules["L2:L3"] == f"lists!$C$2:$C${last}" and all(rule.type == "list" for rule in
                                                        sheet.data_validations.dataValidation)
 
 
