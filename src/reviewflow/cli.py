@@ -18,6 +18,7 @@ from reviewflow import __version__
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.project.commands import register as register_project_commands
 from reviewflow.screening.app.commands import register as register_screen_app
+from reviewflow.screening.commands import register as register_screening_tool_commands
 from reviewflow.search.citation_commands import register as register_citation_commands
 from reviewflow.search.commands import register as register_search_commands
 from reviewflow.search.retraction_commands import register as register_retraction_commands
@@ -145,11 +146,12 @@ def cmd_screening(args: argparse.Namespace) -> None:
     from reviewflow.screening.decisions import STAGES, read_decisions, resolve_screening
     from reviewflow.screening.interrater import screening_agreement
     from reviewflow.screening.sheets import SCREENING_DISPLAY
+    from reviewflow.screening.workbook_read import decision_paths
     from reviewflow.tables import read_table, write_json, write_table
 
     config = _config(args)
     # Subfolders too (one file per stage and reviewer): a decision file the stage skipped would be lost silently.
-    paths = sorted(Path(args.decisions).rglob("*.csv"))
+    paths = decision_paths(Path(args.decisions))  # CSV files and filled workbooks (.xlsx)
     decisions = read_decisions(paths, config)
     auto_excluded = read_table(Path(args.auto_excluded))
     if args.id_changes:
@@ -316,6 +318,7 @@ def _parser() -> argparse.ArgumentParser:
     register_citation_commands(sub)
     register_retraction_commands(sub)
     register_screen_app(sub)
+    register_screening_tool_commands(sub)
     importer = sub.add_parser(
         "import", help="Read export files into one records table.",
         description="Read export files (any supported format, detected from the content) into one records "

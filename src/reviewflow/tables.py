@@ -1,7 +1,9 @@
 """Reading and writing the project's CSV tables, checked against the pandera schemas in src/reviewflow/schemas/.
 
 All tables are read as text (an empty cell is the empty string, never NaN) so nothing is silently coerced, and
-written with sorted rows and ``\\n`` line endings so the same content always gives the same bytes.
+written with sorted rows and ``\\n`` line endings so the same content always gives the same bytes. People open
+these CSVs in spreadsheets, so a cell that would run as a formula is written with a leading apostrophe and read
+back without it (reviewflow.formulas).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandera.pandas as pa
 from pandera.io import pandas_io
 
 from reviewflow.errors import InputError
+from reviewflow.formulas import neutralise_frame, restore_frame
 from reviewflow.paths import SCHEMA_DIR
 
 
@@ -39,6 +42,7 @@ def read_table(path: Path, *, required: Iterable[str] = (), columns: Iterable[st
     except pd.errors.EmptyDataError as exc:
         raise InputError("file is empty", file=path, expected="a header row") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
+    restore_frame(frame)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(
@@ -51,11 +55,12 @@ def read_table(path: Path, *, required: Iterable[str] = (), columns: Iterable[st
 
 
 def write_table(frame: pd.DataFrame, path: Path, *, sort_by: list[str] | None = None) -> None:
-    """Write a CSV deterministically: rows sorted, ``\\n`` line endings, minimal quoting, no index."""
+    """Write a CSV deterministically: rows sorted, ``\\n`` line endings, minimal quoting, no index; text that a
+    spreadsheet would run as a formula gets a leading apostrophe (read_table takes it off)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if sort_by:
         frame = frame.sort_values(sort_by, kind="mergesort")
-    frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    neutralise_frame(frame).to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
 
 
 def write_json(data: Any, path: Path) -> None:

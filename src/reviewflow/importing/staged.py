@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from reviewflow.formulas import neutralise
 from reviewflow.importing.exports import RECORD_COLUMNS, import_plan, import_report, read_chunks
 
 
@@ -62,7 +63,9 @@ class StagedImport:
         part = self._parts.setdefault(key, self._dir / f"part-{len(self._parts):06d}.csv")
         with part.open("a", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-            writer.writerows([row[column] for column in RECORD_COLUMNS] for row in rows)
+            # Neutralised as tables.write_table does, so records.csv opens safely and reads back the same.
+            writer.writerows([neutralise(v) if isinstance(v, str) else v for v in (row[c] for c in RECORD_COLUMNS)]
+                             for row in rows)
 
     def _stage_raw(self, rows: list[dict[str, Any]], handle: Any) -> None:
         offset = handle.tell()

@@ -28,8 +28,9 @@ import pandas as pd
 from reviewflow.errors import InputError
 from reviewflow.screening.agreement import CONFLICT_COLUMNS, CONSENSUS, UNSURE, decided, find_conflicts
 from reviewflow.screening.sheets import awaiting_screening_sheet, blank_rows
+from reviewflow.screening.workbook_read import decision_tables
 from reviewflow.synthesis.draft import AWAITING_STATUS
-from reviewflow.tables import read_table, validate, write_table
+from reviewflow.tables import validate, write_table
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,8 @@ def read_decisions(paths: list[Path], config: dict[str, Any]) -> pd.DataFrame:
     """
     frames = []
     reasons = config["screening"]["reasons"]
-    for path in sorted(paths):
-        frame = read_table(path, required=["work_id", "stage", "reviewer", "decision"])
+    # A workbook gives one table per sheet, named "file [sheet name]" in messages (screening/workbook_read.py).
+    for path, frame in decision_tables(sorted(paths), required=["work_id", "stage", "reviewer", "decision"]):
         for column in ("reason", "note"):
             if column not in frame.columns:
                 frame[column] = ""

@@ -60,5 +60,7 @@ def search_log(wildcards=None):
 
 
 def decision_files(wildcards=None):
-    """Every screening decision file, in subfolders too (one file per stage and reviewer is common)."""
-    return sorted(glob.glob(f"{DECISIONS_DIR}/**/*.csv", recursive=True))
+    """Every screening decision file, in subfolders too (one file per stage and reviewer is common): CSV files and
+    filled screening workbooks, not the lock files Excel leaves beside an open workbook (~$name.xlsx)."""
+    found = (glob.glob(f"{DECISIONS_DIR}/**/*.{suffix}", recursive=True) for suffix in ("csv", "xlsx"))
+    return sorted(p for paths in found for p in paths if not os.path.basename(p).startswith("~$"))
