@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.reviewflow-installed
 REVIEW ?= reviews/cryoneurolysis
 RUN    := cd $(REVIEW) && $(abspath $(BIN))/reviewflow
 
-.PHONY: review draft search search-update citations retractions test install lock check-lock rebuild check-reproducible lint clean-logs
+.PHONY: review draft search search-update citations retractions screenshot test install lock check-lock rebuild check-reproducible lint clean-logs
 
 review: $(STAMP)  ## install, then build the review's results/ and results/manuscript/review.pdf from its raw exports
 	@$(RUN) build --cores $(CORES)
@@ -33,6 +33,9 @@ retractions: $(STAMP)  ## ask Crossref and OpenAlex whether an included study wa
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
+
+screenshot: $(STAMP)  ## remake docs/screening-app.png, the README's picture of the screening app (needs chromium)
+	REVIEWFLOW_SCREENSHOT=$(abspath docs/screening-app.png) $(BIN)/python -m pytest -q tests/screen_app/test_browser_screening.py
 
 install: $(STAMP)
 
