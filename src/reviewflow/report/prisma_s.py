@@ -141,8 +141,10 @@ def _where(search: dict[str, Any]) -> str:
 def _limits(config: dict[str, Any], searches: list[dict[str, Any]]) -> dict[str, Any]:
     first, last = config["eligibility"]["years"]
     languages = config["eligibility"].get("languages") or []
+    types = config["eligibility"].get("publication_types") or []
     by_rule = f"applied by rule at eligibility: publication years {first}-{last}" + (
-        f", languages {_names(languages)}" if languages else "")
+        f", languages {_names(languages)}" if languages else "") + (
+        f", publication types excluded: {_names(types)}" if types else "")
     stated = [f"{_where(s)}: {s['limits']}" for s in searches if s.get("limits")]
     unstated = [_where(s) for s in searches if not s.get("limits")]
     if not unstated:
