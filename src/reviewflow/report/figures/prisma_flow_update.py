@@ -14,8 +14,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from reviewflow.report.figures.prisma_counts import PrismaCounts
-from reviewflow.report.figures.prisma_flow import (
+from reviewflow.report.figures.flow_boxes import (
     ARROW_STYLE,
     BOX_STYLE,
     COL_GAP,
@@ -28,18 +27,18 @@ from reviewflow.report.figures.prisma_flow import (
     PHASE_W,
     RIGHT_W,
     ROW_GAP,
-    _arrow,
-    _axes,
-    _Block,
-    _block,
-    _box,
-    _flow_boxes,
-    _flow_rows,
-    _n,
-    _phase_bars,
-    _row_heights,
-    _rows_from,
+    Block,
+    arrow,
+    axes,
+    block,
+    box,
+    n_label,
+    phase_bars,
+    row_heights,
+    rows_from,
 )
+from reviewflow.report.figures.prisma_counts import PrismaCounts
+from reviewflow.report.figures.prisma_flow import flow_boxes, flow_rows
 from reviewflow.report.figures.save import new_figure
 
 PREV_W = 2.30
@@ -52,60 +51,60 @@ PHASES = [("phase_identification", [0]), ("phase_screening", [1, 2, 3]), ("phase
 
 
 def _included_box(w: dict[str, str], studies: tuple[str, int], reports: tuple[str, int],
-                  extraction: tuple[str, int], width: float = LEFT_W) -> _Block:
+                  extraction: tuple[str, int], width: float = LEFT_W) -> Block:
     """Studies and their reports (and, in a draft, how many of them await extraction), centred."""
-    specs = [(studies[0], 0), (_n(studies[1]), 0), (reports[0], 0), (_n(reports[1]), 0)]
+    specs = [(studies[0], 0), (n_label(studies[1]), 0), (reports[0], 0), (n_label(reports[1]), 0)]
     if extraction[1]:
-        specs.append((f"{extraction[0]} {_n(extraction[1])}", 0))
-    return _block(specs, width, align="center")
+        specs.append((f"{extraction[0]} {n_label(extraction[1])}", 0))
+    return block(specs, width, align="center")
 
 
 def draw_update(c: PrismaCounts, w: dict[str, str]) -> Figure:
     """The updated-review diagram of ``c`` (whose ``update`` is set), labels ``w`` (DEFAULT_LABELS merged)."""
     u = c.update
     assert u is not None
-    rows = _flow_rows(u.flow, w)
+    rows = flow_rows(u.flow, w)
     rows[4] = (_included_box(w, (w["new_included"], u.flow.included), (w["new_reports"], u.new_reports),
                              (w["awaiting_extraction"], u.flow.awaiting_extraction)), None)
     rows.append((_included_box(w, (w["total_included"], u.total_studies), (w["total_reports"], u.total_reports),
                                (w["awaiting_extraction"], c.awaiting_extraction)), None))
-    previous_specs = [(w["previous_studies"], 0), (_n(u.previous_studies), 0),
-                      (w["previous_reports"], 0), (_n(u.previous_reports), 0)]
+    previous_specs = [(w["previous_studies"], 0), (n_label(u.previous_studies), 0),
+                      (w["previous_reports"], 0), (n_label(u.previous_reports), 0)]
     if u.previous_awaiting:
-        previous_specs.append((f"{w['previous_awaiting']} {_n(u.previous_awaiting)}", 0))
+        previous_specs.append((f"{w['previous_awaiting']} {n_label(u.previous_awaiting)}", 0))
     if u.previous_awaiting_extraction:
-        previous_specs.append((f"{w['awaiting_extraction']} {_n(u.previous_awaiting_extraction)}", 0))
-    previous = _block(previous_specs, PREV_W, align="center")
-    heights = _row_heights([[previous, *rows[0]], *rows[1:]], PHASES, w)
+        previous_specs.append((f"{w['awaiting_extraction']} {n_label(u.previous_awaiting_extraction)}", 0))
+    previous = block(previous_specs, PREV_W, align="center")
+    heights = row_heights([[previous, *rows[0]], *rows[1:]], PHASES, w)
 
-    header_new = _block([(w["header_update"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT,
+    header_new = block([(w["header_update"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT,
                         bold=True)
-    header_previous = _block([(w["header_previous"], 0)], PREV_W, align="center", size=HEADER_PT, bold=True)
+    header_previous = block([(w["header_previous"], 0)], PREV_W, align="center", size=HEADER_PT, bold=True)
     header_h = max(header_new.height, header_previous.height)
     header_new.min_height = header_previous.min_height = header_h
 
     width = 2 * MARGIN + PHASE_W + PHASE_GAP + PREV_W + COL_GAP + LEFT_W + COL_GAP + RIGHT_W
     height = 2 * MARGIN + header_h + HEADER_GAP + sum(heights) + ROW_GAP * (len(rows) - 1)
     fig = new_figure(width, height)
-    ax = _axes(fig, width, height)
+    ax = axes(fig, width, height)
 
     prev_x = MARGIN + PHASE_W + PHASE_GAP
     left_x = prev_x + PREV_W + COL_GAP
     right_x = left_x + LEFT_W + COL_GAP
 
     top = height - MARGIN
-    _box(ax, header_previous, prev_x, top - header_h, PREVIOUS_HEADER_STYLE, rounded=True)
-    _box(ax, header_new, left_x, top - header_h, HEADER_STYLE, rounded=True)
+    box(ax, header_previous, prev_x, top - header_h, PREVIOUS_HEADER_STYLE, rounded=True)
+    box(ax, header_new, left_x, top - header_h, HEADER_STYLE, rounded=True)
     top -= header_h + HEADER_GAP
 
-    row_top, row_mid = _rows_from(top, heights)
-    _phase_bars(ax, PHASES, row_top, heights, w)
-    _box(ax, previous, prev_x, row_mid[0] - previous.height / 2, BOX_STYLE)
-    _flow_boxes(ax, rows, row_mid, left_x, right_x)
+    row_top, row_mid = rows_from(top, heights)
+    phase_bars(ax, PHASES, row_top, heights, w)
+    box(ax, previous, prev_x, row_mid[0] - previous.height / 2, BOX_STYLE)
+    flow_boxes(ax, rows, row_mid, left_x, right_x)
 
     # Previous studies join the total: down the previous column, then right into the total box.
     x = prev_x + PREV_W / 2
     ax.add_patch(FancyArrowPatch((x, row_mid[0] - previous.height / 2), (x, row_mid[-1]), shrinkA=0, shrinkB=0,
                                  **(ARROW_STYLE | {"arrowstyle": "-"})))
-    _arrow(ax, (x, row_mid[-1]), (left_x, row_mid[-1]))
+    arrow(ax, (x, row_mid[-1]), (left_x, row_mid[-1]))
     return fig
