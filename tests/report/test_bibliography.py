@@ -67,6 +67,7 @@ def test_write_bibtex_sorted_escaped_and_deterministic(tmp_path: Path) -> None:
     assert entry_keys == sorted(keys.values())
     assert r"title = {Costs \& 50\% of \{x\}\_1 \#2}," in text
     assert "author = {{World Health Organization}}," in text
+    assert "doi = {10.1093/pm/x_1}," in text  # read verbatim: an escaped underscore would print as \_
     assert "@article{WorldHealthOrganization2017," in text and "pages = {100--9}," in text
     assert "author = {Smith, J. A. and Lee, K.}," in text
     assert "author = {van der Berg, J.-P.}," in text

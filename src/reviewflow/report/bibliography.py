@@ -128,6 +128,12 @@ def escape_bibtex(text: str) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 
+def verbatim_bibtex(text: str) -> str:
+    """A DOI or URL as written: these fields are read verbatim (pandoc, biber), so escaping an ``_`` would put a
+    backslash into the printed DOI and its link; only braces, which would end the field, are dropped."""
+    return text.replace("{", "").replace("}", "")
+
+
 def _bibtex_name(author: str) -> str:
     """``"Smith JA"`` -> ``"Smith, J. A."``; a name without initials (an organisation) is braced whole."""
     surname, initials = _split_author(author)
@@ -154,7 +160,7 @@ def _entry(key: str, row: pd.Series) -> str:
         "volume": escape_bibtex(_text(row.get("volume"))),
         "number": escape_bibtex(_text(row.get("issue"))),
         "pages": escape_bibtex(re.sub(r"\s*[-\u2013\u2014]+\s*", "--", _text(row.get("pages")))),
-        "doi": escape_bibtex(_text(row.get("doi"))),
+        "doi": verbatim_bibtex(_text(row.get("doi"))),
         "pmid": escape_bibtex(_text(row.get("pmid"))),
     }
     kind = "article" if journal else "misc"
