@@ -15,7 +15,7 @@ from reviewflow.importing.formats.detect import detect_format, read_export
 from reviewflow.normalize import find_issns
 from tests.conftest import FIXTURES
 from tests.search.api_records import SCOPUS_SOURCES, real_scopus_entries
-from tests.search.fake_json_api import RESPONSES
+from tests.search.fake_scopus import RESPONSES
 
 
 def _page(entries: list[dict[str, Any]], total: int, indent: int | None = 2) -> str:

@@ -14,7 +14,7 @@ from reviewflow.importing.formats import wos_starter_json
 from reviewflow.importing.formats.detect import detect_format, read_export
 from tests.conftest import FIXTURES
 from tests.search.api_records import WOS_SOURCES, real_wos_documents
-from tests.search.fake_json_api import RESPONSES
+from tests.search.fake_wos_starter import RESPONSES
 
 
 def _page(hits: list[dict[str, Any]], total: int, page: int = 1, indent: int | None = 2) -> str:

@@ -14,12 +14,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from tests.search.api_records import with_eid
-from tests.search.fake_json_api import RESPONSES, FakeApi, Request
+from tests.search.loopback import Answer, LoopbackFake, Request
 
+RESPONSES = Path(__file__).resolve().parent / "responses"
 KEY = "test-elsevier-key-7f3a91"
 MAX_COUNT = {"COMPLETE": 25, "STANDARD": 200}
 _WINDOW = re.compile(r"^\((?P<query>.*)\) AND ORIG-LOAD-DATE AFT (?P<after>\d{8}) AND ORIG-LOAD-DATE BEF "
@@ -48,12 +50,14 @@ def _day(text: str) -> date:
 
 
 @dataclass
-class FakeScopus(FakeApi):
+class FakeScopus(LoopbackFake):
     index: list[Loaded] = field(default_factory=list)
     key: str = KEY
     queries: list[str] = field(default_factory=list)
 
-    def answer(self, request: Request) -> tuple[int, dict[str, str], bytes]:
+    base_path: ClassVar[str] = "/content/search/"
+
+    def answer(self, request: Request) -> Answer:
         if not request.path.endswith("/content/search/scopus"):
             return 404, {}, b'{"service-error": {"status": {"statusCode": "RESOURCE_NOT_FOUND"}}}'
         if request.headers.get("x-els-apikey") != self.key:

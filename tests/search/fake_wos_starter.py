@@ -13,11 +13,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from tests.search.api_records import with_uid
-from tests.search.fake_json_api import RESPONSES, FakeApi, Request
+from tests.search.loopback import Answer, LoopbackFake, Request
 
+RESPONSES = Path(__file__).resolve().parent / "responses"
 KEY = "test-clarivate-key-2c81d0"
 _SPAN = re.compile(r"^(\d{4}-\d{2}-\d{2})[+ ](\d{4}-\d{2}-\d{2})$")
 
@@ -40,11 +42,13 @@ def make_index(templates: list[dict[str, Any]], count: int, first_day: date, per
 
 
 @dataclass
-class FakeWosStarter(FakeApi):
+class FakeWosStarter(LoopbackFake):
     index: list[Modified] = field(default_factory=list)
     key: str = KEY
 
-    def answer(self, request: Request) -> tuple[int, dict[str, str], bytes]:
+    base_path: ClassVar[str] = "/apis/wos-starter/v1/"
+
+    def answer(self, request: Request) -> Answer:
         json_type = {"Content-Type": "application/json"}
         if not request.path.endswith("/apis/wos-starter/v1/documents"):
             return 404, json_type, b'{"error": {"status": 404, "title": "Resource couldn\'t be found"}}'

@@ -23,8 +23,8 @@ from reviewflow.search.snapshot import file_sha256
 from reviewflow.search.sources import SearchContext, SearchResult, sources
 from tests.search.api_project import api_project
 from tests.search.api_records import real_scopus_entries
-from tests.search.fake_json_api import serving
 from tests.search.fake_scopus import KEY, FakeScopus, make_index
+from tests.search.loopback import serving
 
 QUERY = 'TITLE-ABS-KEY(cryoneurolysis OR cryoanalgesia) AND TITLE-ABS-KEY("chronic pain")'
 TODAY, DAY1, DAY2 = date(2026, 3, 1), date(2025, 1, 10), date(2025, 3, 1)
@@ -38,7 +38,7 @@ def templates() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def fake(templates: list[dict[str, Any]]) -> Iterator[FakeScopus]:
-    with serving(FakeScopus(index=make_index(templates, 60, date(2025, 1, 1), per_day=6)), "content/search") as api:
+    with serving(FakeScopus(index=make_index(templates, 60, date(2025, 1, 1), per_day=6))) as api:
         yield api
 
 

@@ -24,8 +24,8 @@ from reviewflow.search.snapshot import file_sha256
 from reviewflow.search.sources import SearchContext, SearchResult, sources
 from tests.search.api_project import api_project
 from tests.search.api_records import real_wos_documents
-from tests.search.fake_json_api import serving
 from tests.search.fake_wos_starter import KEY, FakeWosStarter, make_index
+from tests.search.loopback import serving
 
 QUERY = 'TS=(cryoneurolysis OR cryoanalgesia) AND TS=("chronic pain")'
 TODAY, DAY1, DAY2 = date(2026, 3, 1), date(2025, 1, 10), date(2025, 3, 1)
@@ -39,7 +39,7 @@ def templates() -> list[dict[str, Any]]:
 @pytest.fixture
 def fake(templates: list[dict[str, Any]]) -> Iterator[FakeWosStarter]:
     index = make_index(templates, 120, date(2025, 1, 1), per_day=12)
-    with serving(FakeWosStarter(index=index), "apis/wos-starter/v1") as api:
+    with serving(FakeWosStarter(index=index)) as api:
         yield api
 
 
