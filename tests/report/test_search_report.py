@@ -215,16 +215,13 @@ def test_a_search_log_changed_after_the_import_is_refused(manual_project: Path,
 
 @pytest.fixture
 def eutils() -> Iterator[Any]:
-    from tests.search.fake_eutils import FakeEutils, make_index, real_medline_records, serve
+    from tests.search.fake_eutils import FakeEutils, make_index, real_medline_records
+    from tests.search.loopback import serving
 
     templates = real_medline_records()
-    fake = FakeEutils(index=make_index(templates, 12, date(2025, 1, 1), per_day=3))
-    fake.templates = templates
-    server, thread = serve(fake)
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(FakeEutils(index=make_index(templates, 12, date(2025, 1, 1), per_day=3))) as fake:
+        fake.templates = templates
+        yield fake
 
 
 def test_an_api_search_and_its_update_report_their_snapshots(tmp_path: Path, eutils: Any,

@@ -10,7 +10,8 @@ import pytest
 
 from reviewflow.project.scaffold import ReviewSpec, init_project
 from reviewflow.search.run import SearchOptions
-from tests.search.fake_eutils import FakeEutils, make_index, real_medline_records, serve
+from tests.search.fake_eutils import FakeEutils, make_index, real_medline_records
+from tests.search.loopback import serving
 
 QUERY = '(cryoneurolysis[tiab] OR cryoanalgesia[tiab]) AND "chronic pain"[tiab]'
 
@@ -22,12 +23,8 @@ def templates() -> list[str]:
 
 @pytest.fixture
 def eutils(templates: list[str]) -> Iterator[FakeEutils]:
-    fake = FakeEutils(index=make_index(templates, 30, date(2025, 1, 1), per_day=3))
-    server, thread = serve(fake)
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(FakeEutils(index=make_index(templates, 30, date(2025, 1, 1), per_day=3))) as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ index date; it honours a ``FIRST_IDATE:[from TO to]`` restriction added around t
 cursors, and ends a result set the way chosen in ``end`` ("absent": no ``nextCursorMark`` on the last page, as
 Europe PMC documents; "same": the cursor asked is handed back; "empty": one more page with no results). It
 refuses a pageSize over 1000 the way Europe PMC does (an ``errCode`` answer with HTTP 200), can cut an answer's
-JSON short, and shares fake_eutils' faults (429 with Retry-After, 503, connections dropped before or during an
+JSON short, and takes loopback.py's faults (429 with Retry-After, 503, connections dropped before or during an
 answer) and ``after`` hooks (a result set that changes between pages). It listens on 127.0.0.1 only.
 """
 
@@ -14,15 +14,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from tests.search.europepmc_records import core_result
-from tests.search.fake_eutils import serve as serve_eutils
+from tests.search.loopback import Answer, LoopbackFake, Request
 
 RESPONSES = Path(__file__).resolve().parent / "responses" / "europepmc"
 PATH = "/europepmc/webservices/rest/"
@@ -47,23 +45,25 @@ def make_index(templates: list[str], count: int, first_day: date, per_day: int, 
 
 
 @dataclass
-class FakeEuropePMC:
-    """The server's state: the index, the query it expects, the requests seen and the faults to inject."""
+class FakeEuropePMC(LoopbackFake):
+    """The index and the query it expects; ``requests`` holds (path, parameters)."""
 
     index: list[Indexed] = field(default_factory=list)
     query: str | None = None
     """The query every request must carry (inside the date restriction of an update); None: any."""
     end: str = "absent"
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    faults: dict[int, tuple] = field(default_factory=dict)
-    after: dict[int, Callable[[FakeEuropePMC], None]] = field(default_factory=dict)
     broken: set[int] = field(default_factory=set)
     """Request numbers answered with JSON cut short (HTTP 200)."""
     stop_early: int | None = None
     """Serve no result past this many (the end comes early, hitCount unchanged)."""
-    url: str = ""
 
-    def answer(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    base_path: ClassVar[str] = PATH
+
+    def record(self, request: Request) -> None:
+        self.requests.append((request.path, request.params))
+
+    def answer(self, request: Request) -> Answer:
+        path, params = request.path, request.params
         if path != PATH + "search":
             return 404, {}, b"unknown endpoint"
         assert params["format"] == "json" and params["resultType"] == "core" and params["synonym"] == "false"
@@ -109,9 +109,3 @@ class FakeEuropePMC:
             return 0
         return int(base64.b64decode(cursor).decode()[5:])
 
-
-def serve(fake: FakeEuropePMC) -> tuple[Any, threading.Thread]:
-    """Start the server (fake_eutils' loopback handler) on 127.0.0.1; ``fake.url`` is the REST base URL."""
-    server, thread = serve_eutils(fake)  # type: ignore[arg-type]  # the handler only needs answer/requests/faults
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}{PATH}"
-    return server, thread

@@ -14,7 +14,8 @@ from reviewflow.errors import InputError
 from reviewflow.search import europepmc
 from reviewflow.search.http import PoliteClient
 from reviewflow.search.sources import SearchContext, SearchResult, sources
-from tests.search.fake_europepmc import RESPONSES, FakeEuropePMC, make_index, serve
+from tests.search.fake_europepmc import RESPONSES, FakeEuropePMC, make_index
+from tests.search.loopback import serving
 
 QUERY = '(cryoneurolysis OR cryoanalgesia) AND "chronic pain"'
 TODAY = date(2025, 3, 1)
@@ -22,12 +23,8 @@ TODAY = date(2025, 3, 1)
 
 @pytest.fixture
 def epmc(templates: list[str]) -> Iterator[FakeEuropePMC]:
-    fake = FakeEuropePMC(index=make_index(templates, 30, date(2025, 1, 1), per_day=3), query=QUERY)
-    server, thread = serve(fake)
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(FakeEuropePMC(index=make_index(templates, 30, date(2025, 1, 1), per_day=3), query=QUERY)) as fake:
+        yield fake
 
 
 def _run(fake: FakeEuropePMC, sleeps: list[float], batch: int = 10, mindate: date | None = None

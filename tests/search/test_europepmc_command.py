@@ -19,7 +19,8 @@ from reviewflow.importing.search_log import load_search_log
 from reviewflow.project.scaffold import ReviewSpec, init_project
 from reviewflow.search.run import SearchOptions, run_searches
 from reviewflow.search.snapshot import file_sha256
-from tests.search.fake_europepmc import FakeEuropePMC, make_index, serve
+from tests.search.fake_europepmc import FakeEuropePMC, make_index
+from tests.search.loopback import serving
 
 QUERY = '(cryoneurolysis OR cryoanalgesia OR "cryo neurolysis") AND ("chronic pain" OR neuralgia)'
 DAY1, DAY2 = date(2025, 1, 10), date(2025, 3, 1)
@@ -29,12 +30,8 @@ RAW = "data/raw/europepmc"
 
 @pytest.fixture
 def epmc(templates: list[str]) -> Iterator[FakeEuropePMC]:
-    fake = FakeEuropePMC(index=make_index(templates, 30, date(2025, 1, 1), per_day=3), query=QUERY)
-    server, thread = serve(fake)
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(FakeEuropePMC(index=make_index(templates, 30, date(2025, 1, 1), per_day=3), query=QUERY)) as fake:
+        yield fake
 
 
 @pytest.fixture

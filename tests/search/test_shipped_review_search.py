@@ -16,7 +16,8 @@ from reviewflow.config import load_config
 from reviewflow.importing.search_log import load_search_log
 from reviewflow.search.run import SearchOptions, run_searches
 from tests.conftest import PROJECT
-from tests.search.fake_eutils import FakeEutils, make_index, serve
+from tests.search.fake_eutils import FakeEutils, make_index
+from tests.search.loopback import serving
 
 
 @pytest.fixture
@@ -34,15 +35,10 @@ def test_the_shipped_pubmed_search_can_be_updated_and_imported(shipped: Path, te
     # Six records entered one per day from two days before the shipped search's day: four on or after it.
     fake = FakeEutils(index=make_index(templates, 6, date.fromordinal(last_day.toordinal() - 2), per_day=1,
                                        first_pmid=41_000_000))
-    server, thread = serve(fake)
-    try:
+    with serving(fake):
         options = SearchOptions(base_url=fake.url, batch=3, environ={}, sleep=lambda _: None)
         [done] = run_searches(load_config(shipped / "config/review.yaml"), shipped, update=True,
                               today=date(2026, 12, 1), options=options)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
     assert (done["count"], done["records"], done["full_count"]) == (4, 4, 6)
     assert fake.requests[0][1]["term"] == first["query"].strip()
     before, update = load_search_log(shipped / "data/search_log.yaml")["searches"]["pubmed"]
