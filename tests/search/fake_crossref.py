@@ -13,16 +13,13 @@ leaves the machine.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlparse
+from typing import Any, ClassVar
 
 from reviewflow.search.crossref_query import FILTERS
 from tests.search.crossref_works import RESPONSES, with_identity, works_page
+from tests.search.loopback import Answer, LoopbackFake, Request
 
 MAX_ROWS = 1000
 
@@ -47,20 +44,32 @@ def make_index(templates: list[dict[str, Any]], count: int, first_day: date, per
 
 
 @dataclass
-class FakeCrossref:
-    """The server's state: the index, the open cursors, the requests seen and the faults to inject."""
+class FakeCrossref(LoopbackFake):
+    """The index and the open cursors; ``requests`` holds (path, parameters), ``headers`` their headers."""
 
     index: list[Entry] = field(default_factory=list)
     same_cursor: bool = False
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
-    faults: dict[int, tuple] = field(default_factory=dict)
-    after: dict[int, Callable[[FakeCrossref], None]] = field(default_factory=dict)
     cursors: dict[str, list] = field(default_factory=dict)
-    url: str = ""
     _serial: itertools.count = field(default_factory=itertools.count)
 
-    def answer(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    blank_values: ClassVar[bool] = True
+
+    def record(self, request: Request) -> None:
+        self.requests.append((request.path, request.params))
+        self.headers.append(request.as_sent)
+
+    def respond(self, request: Request, fault: tuple[Any, ...] | None) -> Answer:
+        json_type = {"Content-Type": "application/json"}
+        if fault and fault[0] == "malformed":
+            return 200, json_type, (RESPONSES / "malformed.json").read_bytes()
+        if fault and fault[0] == "refuse":  # Crossref's answer to a filter it does not have
+            return 400, json_type, (RESPONSES / "validation_failure.json").read_text(encoding="utf-8").replace(
+                "{name}", fault[1]).encode("utf-8")
+        return super().respond(request, fault)
+
+    def answer(self, request: Request) -> Answer:
+        path, params = request.path, request.params
         if path.rstrip("/").rsplit("/", 1)[-1] != "works":
             return 404, {"Content-Type": "text/plain"}, b"Resource not found."
         json_type = {"Content-Type": "application/json"}
@@ -99,67 +108,3 @@ class FakeCrossref:
     def _new_cursor(self) -> str:
         return f"DnF1ZXJ5VGhlbkZldGNo+{next(self._serial):06d}/=="
 
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802
-        fake = self.server.fake
-        query = parse_qs(urlparse(self.path).query, keep_blank_values=True)
-        params = {k: v[0] for k, v in query.items()}
-        fake.requests.append((urlparse(self.path).path, params))
-        fake.headers.append(dict(self.headers.items()))
-        number = len(fake.requests)
-        fault = fake.faults.get(number)
-        if fault and fault[0] == "drop":
-            self.close_connection = True
-            self.connection.shutdown(2)
-            return
-        if fault and fault[0] in ("429", "503"):
-            self.send_response(int(fault[0]))
-            if len(fault) > 1:
-                self.send_header("Retry-After", fault[1])
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        if fault and fault[0] == "malformed":
-            status, headers = 200, {"Content-Type": "application/json"}
-            body = (RESPONSES / "malformed.json").read_bytes()
-        elif fault and fault[0] == "refuse":  # Crossref's answer to a filter it does not have
-            status, headers = 400, {"Content-Type": "application/json"}
-            body = (RESPONSES / "validation_failure.json").read_text(encoding="utf-8").replace(
-                "{name}", fault[1]).encode("utf-8")
-        else:
-            status, headers, body = fake.answer(urlparse(self.path).path, params)
-        if number in fake.after:  # the index changes once this answer is made, before the client can ask again
-            fake.after[number](fake)
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if fault and fault[0] == "cut":  # the connection drops mid-body
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(2)
-            return
-        self.wfile.write(body)
-
-
-class _Server(ThreadingHTTPServer):
-    fake: FakeCrossref
-    daemon_threads = True
-
-
-def serve(fake: FakeCrossref) -> tuple[_Server, threading.Thread]:
-    """Start the server on 127.0.0.1 with a free port; ``fake.url`` is its base URL."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = fake
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread

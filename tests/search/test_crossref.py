@@ -27,7 +27,8 @@ from reviewflow.search.run import SearchOptions, run_searches
 from reviewflow.search.snapshot import file_sha256
 from reviewflow.search.sources import SearchContext, SearchResult, sources
 from tests.search.crossref_works import real_works
-from tests.search.fake_crossref import FakeCrossref, make_index, serve
+from tests.search.fake_crossref import FakeCrossref, make_index
+from tests.search.loopback import serving
 
 QUERY = "query.bibliographic=cryoneurolysis chronic pain&filter=from-pub-date:2010-01-01,until-pub-date:2024-12-31"
 TODAY = date(2026, 3, 1)
@@ -43,12 +44,8 @@ def templates() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def fake(templates: list[dict[str, Any]]) -> Iterator[FakeCrossref]:
-    server_state = FakeCrossref(index=make_index(templates, 30, date(2025, 1, 1), per_day=3))
-    server, thread = serve(server_state)
-    yield server_state
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(FakeCrossref(index=make_index(templates, 30, date(2025, 1, 1), per_day=3))) as server_state:
+        yield server_state
 
 
 @pytest.fixture
