@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from typing import Any, ClassVar
+from urllib.parse import unquote
+
+from tests.search.loopback import Answer, LoopbackFake, Request
 
 RESPONSES = Path(__file__).resolve().parent / "responses" / "openalex"
 PREFIX = "https://openalex.org/"
@@ -42,24 +41,34 @@ def list_body(works: list[dict[str, Any]], count: int, per_page: int, next_curso
 
 
 @dataclass
-class FakeOpenAlex:
-    """The server's state: the works, the requests seen and the faults to inject (by request number)."""
+class FakeOpenAlex(LoopbackFake):
+    """The works; ``requests`` holds (unquoted path, parameters)."""
 
     works: list[dict[str, Any]] = field(default_factory=list)
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    faults: dict[int, tuple] = field(default_factory=dict)
-    after: dict[int, Callable[[FakeOpenAlex], None]] = field(default_factory=dict)
-    url: str = ""
 
-    def answer(self, path: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-        path = unquote(path)
+    blank_values: ClassVar[bool] = True
+
+    def record(self, request: Request) -> None:
+        self.requests.append((unquote(request.path), request.params))
+
+    def respond(self, request: Request, fault: tuple[Any, ...] | None) -> Answer:
+        status, headers, body = super().respond(request, fault)
+        if fault and fault[0] == "echo":  # an error that repeats the request, key and all
+            status, body = 400, json.dumps({"error": "Invalid query parameters error.",
+                                            "message": f"cannot read {request.target}"}).encode("utf-8")
+        if fault and fault[0] == "malformed":
+            status, body = 200, (RESPONSES / "malformed.json").read_bytes()
+        return status, headers, body
+
+    def answer(self, request: Request) -> Answer:
+        path, params = unquote(request.path), request.params
         if path == "/works":
             return self._list(params)
         if path.startswith("/works/"):
             return self._single(path.removeprefix("/works/"))
         return 404, JSON, (RESPONSES / "error_not_found.json").read_bytes()
 
-    def _single(self, key: str) -> tuple[int, dict[str, str], bytes]:
+    def _single(self, key: str) -> Answer:
         kind, _, value = key.partition(":")
         for work in self.works:
             ids = work.get("ids", {})
@@ -69,11 +78,11 @@ class FakeOpenAlex:
                 return 200, JSON, json.dumps(work).encode("utf-8")
         return 404, JSON, (RESPONSES / "error_not_found.json").read_bytes()
 
-    def _error(self, message: str) -> tuple[int, dict[str, str], bytes]:
+    def _error(self, message: str) -> Answer:
         body = (RESPONSES / "error_invalid_filter.json").read_text(encoding="utf-8").replace("{message}", message)
         return 400, JSON, body.encode("utf-8")
 
-    def _list(self, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def _list(self, params: dict[str, str]) -> Answer:
         per_page = int(params.get("per_page", "25"))
         if not 1 <= per_page <= 100:
             return self._error("per_page must be between 1 and 100")
@@ -111,75 +120,3 @@ class FakeOpenAlex:
             return lambda w: all(t in _text(w) for t in value.lower().split())
         return None
 
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802
-        fake = self.server.fake
-        parsed = urlparse(self.path)
-        params = {k: v[0] for k, v in parse_qs(parsed.query, keep_blank_values=True).items()}
-        fake.requests.append((unquote(parsed.path), params))
-        number = len(fake.requests)
-        fault = fake.faults.get(number)
-        if fault and fault[0] == "drop":
-            self.close_connection = True
-            self.connection.shutdown(2)
-            return
-        if fault and fault[0] in ("429", "503"):
-            self.send_response(int(fault[0]))
-            if len(fault) > 1:
-                self.send_header("Retry-After", fault[1])
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        status, headers, body = fake.answer(parsed.path, params)
-        if fault and fault[0] == "echo":  # an error that repeats the request, key and all
-            status, body = 400, json.dumps({"error": "Invalid query parameters error.",
-                                            "message": f"cannot read {self.path}"}).encode("utf-8")
-        if fault and fault[0] == "malformed":
-            status, body = 200, (RESPONSES / "malformed.json").read_bytes()
-        if number in fake.after:  # the change is made before the client can ask again (no race)
-            fake.after[number](fake)
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if fault and fault[0] == "cut":  # the connection drops mid-body
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(2)
-            return
-        self.wfile.write(body)
-
-
-class _Server(ThreadingHTTPServer):
-    fake: FakeOpenAlex
-    daemon_threads = True
-
-
-def serve(fake: FakeOpenAlex) -> tuple[_Server, threading.Thread]:
-    """Start the server on 127.0.0.1 with a free port; ``fake.url`` is its base URL."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = fake
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
-
-
-@contextmanager
-def running(fake: FakeOpenAlex) -> Iterator[FakeOpenAlex]:
-    """The server for the length of a test; stopped and its port closed afterwards."""
-    server, thread = serve(fake)
-    try:
-        yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -21,7 +21,8 @@ from reviewflow.config import load_config
 from reviewflow.importing.search_log import load_search_log
 from reviewflow.search.run import SearchOptions, run_searches
 from tests.conftest import REPO
-from tests.search.fake_openalex import FakeOpenAlex, running
+from tests.search.fake_openalex import FakeOpenAlex
+from tests.search.loopback import serving
 from tests.search.openalex_works import make_works, real_works
 
 SECRET = "secret-OPENALEX-key-c0mmand"
@@ -46,7 +47,7 @@ def network() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def openalex(network: list[dict[str, Any]]) -> Iterator[FakeOpenAlex]:
-    with running(FakeOpenAlex(works=network)) as server:
+    with serving(FakeOpenAlex(works=network)) as server:
         yield server
 
 

@@ -21,7 +21,8 @@ from reviewflow.search.citations import search_citations, verify_citations
 from reviewflow.search.run import SearchOptions
 from reviewflow.search.snapshot import file_sha256
 from tests.conftest import PROJECT
-from tests.search.fake_openalex import FakeOpenAlex, running
+from tests.search.fake_openalex import FakeOpenAlex
+from tests.search.loopback import serving
 from tests.search.openalex_works import make_works, real_works
 
 DAY = date(2026, 3, 1)
@@ -58,7 +59,7 @@ def network(templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def fake(network: list[dict[str, Any]]) -> Iterator[FakeOpenAlex]:
-    with running(FakeOpenAlex(works=network)) as server:
+    with serving(FakeOpenAlex(works=network)) as server:
         yield server
 
 

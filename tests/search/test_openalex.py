@@ -21,7 +21,8 @@ from reviewflow.search.openalex import parse_query, search
 from reviewflow.search.run import SearchOptions, run_searches
 from reviewflow.search.snapshot import file_sha256
 from reviewflow.search.sources import SearchContext, SearchResult, sources
-from tests.search.fake_openalex import FakeOpenAlex, running
+from tests.search.fake_openalex import FakeOpenAlex
+from tests.search.loopback import serving
 from tests.search.openalex_works import make_works, real_works
 
 TODAY = date(2026, 3, 1)
@@ -43,7 +44,7 @@ def fake(templates: list[dict[str, Any]]) -> Iterator[FakeOpenAlex]:
     for work in works:
         work["publication_year"] = 2020
         work["title"] = f"{work['title']} (bibliometric)"
-    with running(FakeOpenAlex(works=works)) as server:
+    with serving(FakeOpenAlex(works=works)) as server:
         yield server
 
 
