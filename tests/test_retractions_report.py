@@ -22,7 +22,8 @@ from reviewflow.synthesis.retractions import (
     retraction_table,
 )
 from reviewflow.tables import read_table
-from tests.search.fake_retractions import FakeScholarly, serve
+from tests.search.fake_retractions import FakeScholarly
+from tests.search.loopback import serving
 from tests.search.test_retractions_check import STUDIES
 
 FOLDER = Path("data/retractions")
@@ -38,14 +39,9 @@ def _project(tmp_path: Path) -> Path:
 def _freeze(root: Path, day: date, fake: FakeScholarly | None = None) -> Path:
     """A frozen check of ``root``'s studies on ``day``; the server is gone once it returns."""
     fake = fake or FakeScholarly()
-    server, thread = serve(fake)
-    try:
+    with serving(fake):
         done = check_retractions(root, Path("results/studies.csv"), today=day, options=CheckOptions(
             crossref_url=fake.crossref_url, openalex_url=fake.openalex_url, environ={}, sleep=lambda _: None))
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
     return root / done["snapshot"]
 
 

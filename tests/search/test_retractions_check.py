@@ -25,8 +25,8 @@ from tests.search.fake_retractions import (
     RETRACTED_BY_OPENALEX,
     UNKNOWN,
     FakeScholarly,
-    serve,
 )
+from tests.search.loopback import serving
 
 DAY = date(2026, 12, 1)
 MAILTO = "reviewer.secret-7f3a@example.org"
@@ -45,12 +45,8 @@ DOIS = sorted([RETRACTED_BY_CROSSREF, RETRACTED_BY_OPENALEX, CONCERN, CLEAN, UNK
 
 @pytest.fixture
 def fake() -> Iterator[FakeScholarly]:
-    state = FakeScholarly()
-    server, thread = serve(state)
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(FakeScholarly()) as state:
+        yield state
 
 
 @pytest.fixture
