@@ -17,6 +17,7 @@ import pandas as pd
 from reviewflow import __version__
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.project.commands import register as register_project_commands
+from reviewflow.riskofbias.commands import register as register_rob_commands
 from reviewflow.screening.app.commands import register as register_screen_app
 from reviewflow.screening.commands import register as register_screening_tool_commands
 from reviewflow.search.citation_commands import register as register_citation_commands
@@ -220,6 +221,10 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
         from reviewflow.synthesis.retractions import add_retraction_numbers
 
         add_retraction_numbers(numbers, Path(args.retractions))
+    if args.risk_of_bias:
+        from reviewflow.riskofbias.numbers import add_rob_numbers
+
+        add_rob_numbers(numbers, Path(args.risk_of_bias))
     write_json(prisma, Path(args.prisma))
     write_json(numbers, Path(args.numbers))
     Path(args.variables).write_text(variables_yaml(numbers), encoding="utf-8")
@@ -317,6 +322,7 @@ def _parser() -> argparse.ArgumentParser:
     register_search_commands(sub)
     register_citation_commands(sub)
     register_retraction_commands(sub)
+    register_rob_commands(sub)
     register_screen_app(sub)
     register_screening_tool_commands(sub)
     importer = sub.add_parser(
@@ -381,6 +387,8 @@ def _parser() -> argparse.ArgumentParser:
         "Methods sentence screening.statement")
     sub.choices["synthesise"].add_argument(
         "--retractions", help="the retraction check's numbers (JSON from the retractions stage) to add")
+    sub.choices["synthesise"].add_argument(
+        "--risk-of-bias", help="the risk-of-bias numbers (JSON from the risk_of_bias stage) to add: rob.*")
     stage("retractions", cmd_retractions, "Report each included study's retraction status from the latest "
           "frozen check (data/retractions; never the network).", ("--studies", "studies CSV"),
           ("--snapshots", "folder of frozen checks"), ("--out", "output retractions CSV"),

@@ -16,6 +16,7 @@ import jsonschema
 from reviewflow.errors import InputError
 from reviewflow.extraction.form import form_from_config
 from reviewflow.paths import SCHEMA_DIR
+from reviewflow.riskofbias.settings import rob_settings
 from reviewflow.safe_yaml import load_yaml_file
 
 
@@ -38,6 +39,7 @@ def load_config(path: Path) -> dict[str, Any]:
             hint=f"{len(errors)} problem(s) in all; the schema is src/reviewflow/schemas/review.schema.json",
         )
     form_from_config(config, source=path)  # the extraction form: what its JSON Schema cannot check
+    rob_settings(config, source=path)  # risk-of-bias tools: designs known to the form, one tool per design
     return config
 
 

@@ -15,6 +15,6 @@ def snakefile() -> str:
 
 def package_sources() -> list[str]:
     """The package's code, schemas and rules: inputs of every rule, so a changed stage re-runs what follows it."""
-    patterns = ("**/*.py", "**/*.smk", "workflow/Snakefile", "schemas/*")
+    patterns = ("**/*.py", "**/*.smk", "workflow/Snakefile", "schemas/*", "riskofbias/tools/*.yaml")
     files = {path for pattern in patterns for path in PACKAGE_DIR.glob(pattern) if path.is_file()}
     return sorted(str(path) for path in files if "__pycache__" not in path.parts)

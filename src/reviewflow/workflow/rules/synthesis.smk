@@ -12,6 +12,7 @@ rule synthesis:
         agreement="results/screening_agreement.json",
         studies="results/studies.csv",
         retractions="results/retractions.json",
+        risk_of_bias="results/risk_of_bias.json",
         config=CONFIG_FILE,
     output:
         prisma="results/prisma.json",
@@ -25,5 +26,5 @@ rule synthesis:
         "{REVIEWFLOW} --log {log} synthesise --config {input.config} --import-report {input.report}"
         " --records {input.records} --works {input.works} --dedup-pairs {input.pairs} --auto-excluded {input.auto_excluded}"
         " --screening {input.screening} --studies {input.studies} --prisma {output.prisma} --numbers {output.numbers}"
-        " --variables {output.variables} --retractions {input.retractions}"
+        " --variables {output.variables} --retractions {input.retractions} --risk-of-bias {input.risk_of_bias}"
         " --screening-agreement {input.agreement} {params.draft}"
