@@ -102,3 +102,10 @@ def test_no_section_or_no_sheet_means_not_assessed(tmp_path: Path) -> None:
     assert not stale.exists()
     assert _run(tmp_path) == {}  # tools configured, no sheet yet
     assert pd.read_json(tmp_path / "results/risk_of_bias.json", typ="series")["rob.assessed"]["value"] == "no"
+
+
+def test_a_sheet_for_a_tool_the_config_does_not_name_is_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, "jbi_case_series", sheet("jbi_case_series", []))
+    with pytest.raises(InputError):
+        _run(tmp_path, {**CONFIG, "risk_of_bias": {"tools": {"rob2": ["rct"]}}})
+    assert _errors(tmp_path)[["field", "value"]].values.tolist() == [["(sheet)", "jbi_case_series"]]

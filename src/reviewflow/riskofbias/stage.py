@@ -105,6 +105,12 @@ def run_risk_of_bias(config: dict[str, Any], studies: pd.DataFrame, *, project: 
         path = sheet_path(tool_id, project)
         if path.exists():
             assessed[tool_id] = check_sheet(path, load_tool(tool_id), studies, settings, problems)
+    for tool_id in TOOL_IDS:
+        path = sheet_path(tool_id, project)
+        if tool_id not in settings.tools and path.exists():
+            problems.add(file=path, line=None, study="", field="(sheet)", value=tool_id,
+                         expected=f"risk_of_bias.tools.{tool_id} in the config naming the designs it assesses, "
+                                  "or no such sheet")
     everything = [a for rows in assessed.values() for a in rows]
     weights = _weights(studies, settings.weight_field, everything, problems, studies_path)
     problems.write(errors_path)
