@@ -47,3 +47,14 @@ def test_robvis_palettes_and_symbols() -> None:
     assert drawing.palettes["colourblind"]["critical"] == "#993404"
     assert drawing.symbols == {"low": "+", "concerns": "-", "high": "x", "critical": "!", "no_information": "?",
                                "not_applicable": ""}
+
+
+def test_the_form_in_words_lists_columns_questions_and_answers() -> None:
+    from reviewflow.riskofbias.answers import sheet_columns
+    from reviewflow.riskofbias.forms import form_guide
+
+    text = form_guide("rob2")
+    assert "`q2_7` 2.7:" in text and "`d5` Bias in selection of the reported result" in text
+    assert "`some_concerns` Some concerns" in text
+    assert sheet_columns(load_tool("rob2"))[:5] == ["work_id", "study_label", "result", "q1_1", "q1_2"]
+    assert sheet_columns(load_tool("jbi_case_report"))[-3:] == ["q8", "appraisal", "notes"]
