@@ -15,6 +15,7 @@ from reviewflow.extraction.form import form_from_config
 from reviewflow.synthesis.draft import add_awaiting_numbers
 from reviewflow.synthesis.fields import add_field_numbers
 from reviewflow.synthesis.groups import design_group_counts
+from reviewflow.synthesis.lists import add_field_lists, add_group_lists, add_name_lists, add_published_list
 from reviewflow.synthesis.prisma_update import add_update_numbers
 from reviewflow.synthesis.screening_numbers import add_screening_numbers
 
@@ -104,13 +105,17 @@ def _study_numbers(numbers: Numbers, studies: pd.DataFrame, prisma: dict[str, An
     # Percentages of all included works: in a draft those awaiting extraction are a group of their own, so the
     # groups add up to prisma.included in a draft too.
     total = prisma["included"]
-    for code, label, count in design_group_counts(studies["design"].tolist(), config, prisma):
+    counts = design_group_counts(studies["design"].tolist(), config, prisma)
+    for code, label, count in counts:
         numbers.add(f"group.{code}.n", count, f"Included studies: {label}")
         numbers.add(f"group.{code}.pct", percent(count, total), f"Percent of included studies: {label}")
+    add_group_lists(numbers, counts, config)
     years = sorted(int(y) for y in studies["year"] if y)
     numbers.add("studies.first_year", years[0] if years else "NA", "Earliest publication year among included")
     numbers.add("studies.last_year", years[-1] if years else "NA", "Latest publication year among included")
     add_field_numbers(numbers, studies, form)
+    add_field_lists(numbers, studies, form)
+    add_name_lists(numbers, prisma, form)
 
 
 def _published(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:
@@ -123,6 +128,7 @@ def _published(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) 
     groups = config["extraction"]["design_groups"]
     for code, count in reference["design_groups"].items():
         numbers.add(f"published.group.{code}", count, f"Published review: {groups[code]['label']}")
+    add_published_list(numbers, config)
 
 
 def _dedup_numbers(numbers: Numbers, pairs: pd.DataFrame) -> None:
