@@ -16,7 +16,7 @@ _KEY = r"\w(?:[\w:.#$%&+?<>~/-]*\w)?"
 _PROSE_FIELDS = ("title", "subtitle", "abstract")
 
 
-def _front_matter_prose(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def front_matter_prose(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the values of title/subtitle/abstract inside the front matter (they are prose)."""
     spans: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
@@ -54,7 +54,7 @@ def _lint_mask(text: str, allow: list[str]) -> bytearray:
     if fm:
         mask(0, fm.end())
         if fm.group("yaml"):
-            for a, b in _front_matter_prose(text, fm.start("yaml"), fm.end("yaml")):
+            for a, b in front_matter_prose(text, fm.start("yaml"), fm.end("yaml")):
                 prose[a:b] = b"\x01" * (b - a)
     for a, b in code_spans(text):
         mask(a, b)
