@@ -97,3 +97,71 @@ def test_empty_works_give_an_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "refs.bib"
     assert write_bibtex(_works([]), path) == {}
     assert path.read_text() == ""
+
+
+# ------------------------------------------------------------------------------------ thin records, verbatim links
+
+THIN = [
+    {"work_id": "W1", "authors": "Friedman", "year": "2012"},  # a surname and a year, nothing else
+    {"work_id": "W2", "title": "Ice, Ice, Baby: Cryoneurolysis as a Novel Approach: A Case Study"},
+    {"work_id": "W3", "title": "[Untitled; design: case report; condition: neuroma pain]", "year": "2011"},
+    {"work_id": "W4"},
+    {"work_id": "W5", "title": "Cryoablation of the Infrapatellar Branch of the Saphenous Nerve", "year": "2020",
+     "journal_abbrev": "AANA J", "volume": "92"},
+    {"work_id": "W6", "title": "Linked", "authors": "Lee K", "year": "2021", "doi": "10.1/a_b",
+     "url": "https://example.org/a_b%20c~d#frag"},
+    {"work_id": "W7", "title": "Only a link", "authors": "Kim J", "year": "2019",
+     "url": "https://example.org/x_y%20z~w#top"},
+]
+
+
+def _thin_bib(tmp_path: Path) -> tuple[dict[str, str], str]:
+    works = pd.DataFrame([{c: row.get(c, "") for c in [*COLUMNS, "url"]} for row in THIN])
+    path = tmp_path / "refs.bib"
+    return write_bibtex(works, path), path.read_text(encoding="utf-8")
+
+
+def _rendered(tmp_path: Path, keys: dict[str, str]) -> tuple[str, str]:
+    """(citations, reference list) as pandoc's citeproc prints them with its default (Chicago) style."""
+    cites = "; ".join(f"@{keys[w]}" for w in sorted(keys))
+    (tmp_path / "doc.md").write_text(f"---\nbibliography: refs.bib\n---\n\nCited [{cites}].\n", encoding="utf-8")
+    text = pypandoc.convert_file(str(tmp_path / "doc.md"), "plain", extra_args=["--citeproc", "--wrap=none"],
+                                 cworkdir=str(tmp_path))
+    body, _, references = text.partition("\n\n")
+    return body, references
+
+
+def test_thin_records_say_what_the_exports_did_not_give(tmp_path: Path) -> None:
+    keys, text = _thin_bib(tmp_path)
+    assert keys["W3"] == "Untitled2011" and keys["W4"] == "Anonnd"
+    assert "author = {{Friedman}},\n  title = {{[Title not reported in the search exports]}}," in text
+    assert "shorttitle = {Ice, Ice, Baby}" in text and "type = {Authors not reported in the search exports}" in text
+    assert "shorttitle = {{[Untitled]}}" in text and "type = {Title and authors not reported" in text
+    assert "shorttitle = {Cryoablation of the Infrapatellar Branch}" in text  # five words, not ending on "of"
+    assert "@article{Cryoablation2020," in text and "journal = {AANA J}" in text  # abbreviation when no name
+    assert "doi = {10.1/a_b}," in text and "url = {https://example.org/a_b%20c~d#frag}," in text
+
+
+def test_thin_records_render_honestly_through_citeproc(tmp_path: Path) -> None:
+    keys, _ = _thin_bib(tmp_path)
+    citations, references = _rendered(tmp_path, keys)
+    # cited by author, short title or supplied title, never by a title fragment; no year reads n.d.
+    assert "Friedman 2012" in citations and "Ice, Ice, Baby, n.d." in citations
+    assert "[Untitled] 2011" in citations and "Cryoablation of the Infrapatellar Branch" in citations
+    assert "[Untitled;" not in citations and "Case Study" not in citations
+    assert "Friedman. 2012. [Title not reported in the search exports]." in references
+    assert "A Case Study. n.d. Authors not reported in the search exports." in references
+    assert ("[Untitled; design: case report; condition: neuroma pain]. 2011. Title and authors not reported in "
+            "the search exports.") in references  # as written: no title case
+    assert "[Untitled]. n.d. Title and authors not reported in the search exports." in references
+    assert "AANA J 92." in references
+    # DOIs and URLs reach the reader as written
+    assert "https://doi.org/10.1/a_b" in references and "https://example.org/x_y%20z~w#top" in references
+    assert "\\" not in references
+
+
+def test_published_reference_doi_is_verbatim() -> None:
+    from reviewflow.report.tables import published_reference_bibtex
+
+    reference = {"key": "r", "authors": ["Lee K"], "title": "T", "year": 2020, "doi": "10.1/x_y%z"}
+    assert "doi = {10.1/x_y%z}" in published_reference_bibtex(reference)

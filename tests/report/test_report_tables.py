@@ -49,6 +49,6 @@ def test_works_without_title_or_authors_are_described_from_the_extraction() -> N
                             "design": ["case_report", "rct", "rct"], "condition": ["neuroma pain", "x", "y"]})
     described = _describe_untitled(studies, "condition")  # the form's topic field
     assert described["title"].tolist() == [
-        "[No title or authors in the search exports: case report on neuroma pain]", "Known title", ""]
+        "[Untitled; design: case report; condition: neuroma pain]", "Known title", ""]
     without_topic = _describe_untitled(studies)
-    assert without_topic["title"].iloc[0] == "[No title or authors in the search exports: case report]"
+    assert without_topic["title"].iloc[0] == "[Untitled; design: case report]"

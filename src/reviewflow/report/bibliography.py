@@ -3,6 +3,14 @@
 Keys are ``Surname`` + year (``Smith2020``), ASCII-folded so every tool accepts them, with ``a``/``b``/...
 added in a fixed order when two works would share a key. The same keys are used by the generated manuscript
 tables (``citation_keys``) and by the ``.bib`` file (``write_bibtex``), so a citation always resolves.
+
+Thin records say what is missing instead of passing a fragment off as a name or a title: a work without a title
+gets a title in square brackets, the cataloguers' sign for text the review supplied (``[Title not reported in
+the search exports]``, or the description another stage wrote), printed as written and cited by its part before
+the first ``;`` or ``:``; a work without authors carries ``Authors not reported in the search exports`` and is
+cited by a short title. The statement goes in ``type``, which pandoc passes to CSL as ``genre`` and the default
+Chicago style prints after the title (it prints no ``note``). A name known only as a surname stays that surname;
+a work without a year is left without one, which citeproc prints as "n.d.". DOIs and URLs are written verbatim.
 """
 
 from __future__ import annotations
@@ -29,8 +37,15 @@ _ESCAPES = {
 }
 _INITIALS = re.compile(r"^[A-Z](?:[A-Z.\-]*)$")
 _FIELD_ORDER = (
-    "author", "title", "journal", "shortjournal", "year", "volume", "number", "pages", "doi", "pmid",
+    "author", "title", "shorttitle", "type", "journal", "shortjournal", "year", "volume", "number", "pages", "doi",
+    "url", "pmid",
 )
+NO_TITLE = "Title not reported in the search exports"
+NO_AUTHORS = "Authors not reported in the search exports"
+NO_TITLE_OR_AUTHORS = "Title and authors not reported in the search exports"
+# Words a short title does not end on.
+_TRAILING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+_SHORT_WORDS = 5
 
 
 def _text(value: Any) -> str:
@@ -149,11 +164,49 @@ def _bibtex_name(author: str) -> str:
     return f"{surname_text}, {given}"
 
 
+def is_supplied(title: str) -> bool:
+    """A title in square brackets was supplied by the review, not taken from the work."""
+    return title.startswith("[") and title.endswith("]")
+
+
+def short_title(title: str) -> str:
+    """What a work without authors is cited by: a supplied title up to its first ``;`` or ``:`` (brackets
+    kept), else the title before its first colon, at most five words, not ending on "of", "the" and the like."""
+    if is_supplied(title):
+        return "[" + re.split(r"[;:]", title[1:-1], maxsplit=1)[0].strip() + "]"
+    words = re.split(r":\s", title, maxsplit=1)[0].rstrip(" .").split()[:_SHORT_WORDS]
+    while len(words) > 1 and words[-1].lower() in _TRAILING:
+        words.pop()
+    return " ".join(words)
+
+
+def _title_fields(row: pd.Series, has_authors: bool) -> dict[str, str]:
+    """title, shorttitle and the statement of what the exports did not give (see the module docstring)."""
+    title = _text(row.get("title"))
+    missing = None
+    if not title:
+        title = "[" + (NO_TITLE if has_authors else "Untitled") + "]"
+        missing = NO_TITLE if has_authors else NO_TITLE_OR_AUTHORS
+    elif not has_authors:
+        missing = NO_TITLE_OR_AUTHORS if is_supplied(title) else NO_AUTHORS
+    # Braces keep a supplied title as written: citeproc would otherwise put it in title case.
+    fields = {"title": "{" + escape_bibtex(title) + "}" if is_supplied(title) else escape_bibtex(title)}
+    if not has_authors:
+        short = short_title(title)
+        fields["shorttitle"] = "{" + escape_bibtex(short) + "}" if is_supplied(title) else escape_bibtex(short)
+    if missing and not (has_authors and is_supplied(title)):
+        fields["type"] = missing
+    return fields
+
+
 def _entry(key: str, row: pd.Series) -> str:
-    journal = _text(row.get("journal"))
+    journal = _text(row.get("journal")) or _text(row.get("journal_abbrev"))
+    authors = _authors(row.get("authors"))
     fields = {
-        "author": " and ".join(_bibtex_name(a) for a in _authors(row.get("authors"))),
-        "title": escape_bibtex(_text(row.get("title"))),
+        "author": " and ".join(_bibtex_name(a) for a in authors),
+        "shorttitle": "",
+        "type": "",
+        **_title_fields(row, bool(authors)),
         "journal": escape_bibtex(journal),
         "shortjournal": escape_bibtex(_text(row.get("journal_abbrev"))),
         "year": _year(row.get("year")),
@@ -161,6 +214,7 @@ def _entry(key: str, row: pd.Series) -> str:
         "number": escape_bibtex(_text(row.get("issue"))),
         "pages": escape_bibtex(re.sub(r"\s*[-\u2013\u2014]+\s*", "--", _text(row.get("pages")))),
         "doi": verbatim_bibtex(_text(row.get("doi"))),
+        "url": verbatim_bibtex(_text(row.get("url"))),
         "pmid": escape_bibtex(_text(row.get("pmid"))),
     }
     kind = "article" if journal else "misc"

@@ -20,7 +20,7 @@ from reviewflow.extraction.form import (
     Table,
     form_from_config,
 )
-from reviewflow.report.bibliography import escape_bibtex, write_bibtex
+from reviewflow.report.bibliography import escape_bibtex, verbatim_bibtex, write_bibtex
 from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.synthesis.numbers import percent
 from reviewflow.tables import read_table
@@ -143,21 +143,22 @@ def published_reference_bibtex(reference: dict[str, Any]) -> str:
         "volume": escape_bibtex(str(reference.get("volume", ""))),
         "number": escape_bibtex(str(reference.get("issue", ""))),
         "pages": escape_bibtex(str(reference.get("pages", ""))),
-        "doi": escape_bibtex(reference.get("doi", "")),
+        "doi": verbatim_bibtex(reference.get("doi", "")),
     }
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
     return f"@article{{{reference['key']},\n{body}\n}}\n"
 
 
 def _describe_untitled(studies: pd.DataFrame, topic: str | None = None) -> pd.DataFrame:
-    """Give works whose exports carry neither title nor authors a bracketed description from the extraction
-    (design, and the form's topic field when it names one), so the reference list says what they are instead of
-    showing a bare year."""
+    """Give works whose exports carry neither title nor authors a supplied title in square brackets from the
+    extraction (design, and the form's topic field when it names one), so the reference list says what they are
+    instead of showing a bare year; the bibliography cites them by its first part, "[Untitled]"."""
     studies = studies.copy()
     bare = (studies["title"] == "") & (studies["authors"] == "")
     subjects = studies.loc[bare, topic] if topic else pd.Series("", index=studies.index[bare])
+    about = f"; {topic.replace('_', ' ')}: " if topic else ""
     studies.loc[bare, "title"] = [
-        f"[No title or authors in the search exports: {design.replace('_', ' ')}{f' on {subject}' if subject else ''}]"
+        f"[Untitled; design: {design.replace('_', ' ')}{f'{about}{subject}' if subject else ''}]"
         for design, subject in zip(studies.loc[bare, "design"], subjects, strict=True)
     ]
     return studies
