@@ -10,7 +10,8 @@ the search exports]``, or the description another stage wrote), printed as writt
 the first ``;`` or ``:``; a work without authors carries ``Authors not reported in the search exports`` and is
 cited by a short title. The statement goes in ``type``, which pandoc passes to CSL as ``genre`` and the default
 Chicago style prints after the title (it prints no ``note``). A name known only as a surname stays that surname;
-a work without a year is left without one, which citeproc prints as "n.d.". DOIs and URLs are written verbatim.
+a work without a year is left without one, which citeproc prints as "n.d.". DOIs and URLs are written verbatim
+(a URL that only resolves the entry's DOI is left out).
 """
 
 from __future__ import annotations
@@ -199,6 +200,14 @@ def _title_fields(row: pd.Series, has_authors: bool) -> dict[str, str]:
     return fields
 
 
+def _url(row: pd.Series) -> str:
+    """The work's URL, unless it only resolves the DOI the entry already carries."""
+    url = _text(row.get("url"))
+    if _text(row.get("doi")) and re.match(r"https?://(?:dx\.)?doi\.org/", url, re.I):
+        return ""
+    return url
+
+
 def _entry(key: str, row: pd.Series) -> str:
     journal = _text(row.get("journal")) or _text(row.get("journal_abbrev"))
     authors = _authors(row.get("authors"))
@@ -214,7 +223,7 @@ def _entry(key: str, row: pd.Series) -> str:
         "number": escape_bibtex(_text(row.get("issue"))),
         "pages": escape_bibtex(re.sub(r"\s*[-\u2013\u2014]+\s*", "--", _text(row.get("pages")))),
         "doi": verbatim_bibtex(_text(row.get("doi"))),
-        "url": verbatim_bibtex(_text(row.get("url"))),
+        "url": verbatim_bibtex(_url(row)),
         "pmid": escape_bibtex(_text(row.get("pmid"))),
     }
     kind = "article" if journal else "misc"
