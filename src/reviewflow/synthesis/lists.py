@@ -137,7 +137,8 @@ def distinct_values(column: pd.Series) -> str:
 
 def _topic_values(numbers: Any, studies: pd.DataFrame, form: Form) -> None:
     field = form.field(form.topic) if form.topic else None
-    if field is None or field.type != "text":
+    # Only the summarised fields must be columns of the table the numbers are computed from.
+    if field is None or field.type != "text" or field.name not in studies.columns:
         return
     for code, group in form.design_groups.items():
         column = studies.loc[studies["design"].isin(group["designs"]), field.name]
