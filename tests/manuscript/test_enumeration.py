@@ -65,6 +65,8 @@ def test_a_complete_sentence_a_single_member_and_other_sentences_pass() -> None:
     _lint(ALL_GROUPS + " and {{< var group.other.n >}} other.\n")
     _lint("Trials were few ({{< var group.rct.n >}}, {{< var group.rct.pct >}}%).\n")
     _lint("The designs were {{< var group.list >}}.\n")
+    _lint("They were {{< var group.list >}}, the {{< var group.rct.n >}} trials and "
+          "{{< var group.retrospective.n >}} cohorts the largest.\n")  # the list in the sentence names them all
     # the same members split over sentences of the body are separate facts
     _lint("We found {{< var group.rct.n >}} trials. There were {{< var group.retrospective.n >}} cohorts.\n")
     # the median and maximum of one field are no family

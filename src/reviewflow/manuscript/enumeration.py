@@ -5,8 +5,8 @@ every number from the data and still drops a group. A family is declared by the 
 generated ``list`` variable (``group.list`` -> ``group.<g>.n``, ``published.group.list`` ->
 ``published.group.<g>``, ``field.<f>.list`` -> ``field.<f>.<code>``) whose value is a count (or a mapping
 with a count ``n``). A sentence of the body, or the whole abstract (or title, subtitle), that names two or more
-members of a family must name every member whose count is not zero; one member alone is a single fact, not an
-enumeration.
+members of a family must name every member whose count is not zero, or the family's list; one member alone
+is a single fact, not an enumeration.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def lint_enumerations(text: str, source: Path, variables: dict) -> None:
         names = {m.group("name") for m in _VAR.finditer(unit)}
         for family in all_families:
             named = _referenced(names, family)
-            if len(named) < 2:
+            if len(named) < 2 or f"{family.prefix}.{LIST}" in names:  # the list itself names every member
                 continue
             missing = [m for m, count in family.counts.items() if count and m not in named]
             if not missing:
