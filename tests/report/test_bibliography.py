@@ -110,6 +110,7 @@ THIN = [
      "journal_abbrev": "AANA J", "volume": "92"},
     {"work_id": "W6", "title": "Linked", "authors": "Lee K", "year": "2021", "doi": "10.1/a_b",
      "url": "https://example.org/a_b%20c~d#frag"},
+    {"work_id": "W9", "title": "[Kryoneurolyse: eine Übersicht]", "year": "2015"},  # MEDLINE: translated title
     {"work_id": "W8", "title": "Resolved", "authors": "Ng A", "year": "2018", "doi": "10.1/c_d",
      "url": "http://dx.doi.org/10.1/C_D"},
     {"work_id": "W7", "title": "Only a link", "authors": "Kim J", "year": "2019",
@@ -143,6 +144,8 @@ def test_thin_records_say_what_the_exports_did_not_give(tmp_path: Path) -> None:
     assert "@article{Cryoablation2020," in text and "journal = {AANA J}" in text  # abbreviation when no name
     assert "doi = {10.1/a_b}," in text and "url = {https://example.org/a_b%20c~d#frag}," in text
     assert "doi = {10.1/c_d}," in text and "dx.doi.org" not in text  # a URL that only resolves the DOI
+    translated = text[text.index("@misc{Kryoneurolyse2015"):].split("\n}")[0]
+    assert "shorttitle = {{[Kryoneurolyse]}}" in translated and "type = {Authors not reported" in translated
 
 
 def test_thin_records_render_honestly_through_citeproc(tmp_path: Path) -> None:

@@ -6,11 +6,12 @@ tables (``citation_keys``) and by the ``.bib`` file (``write_bibtex``), so a cit
 
 Thin records say what is missing instead of passing a fragment off as a name or a title: a work without a title
 gets a title in square brackets, the cataloguers' sign for text the review supplied (``[Title not reported in
-the search exports]``, or the description another stage wrote), printed as written and cited by its part before
-the first ``;`` or ``:``; a work without authors carries ``Authors not reported in the search exports`` and is
-cited by a short title. The statement goes in ``type``, which pandoc passes to CSL as ``genre`` and the default
-Chicago style prints after the title (it prints no ``note``). A name known only as a surname stays that surname;
-a work without a year is left without one, which citeproc prints as "n.d.". DOIs and URLs are written verbatim
+the search exports]``, ``[Untitled]`` or the ``[Untitled; ...]`` description the tables stage writes), printed as
+written and cited by its part before the first ``;`` or ``:``; a work without authors says so ("Authors not
+reported in the search exports", or "Title and authors ..." when untitled) and is cited by a short title. The
+statement goes in ``type``, which pandoc passes to CSL as ``genre`` and the default Chicago style prints after
+the title (it prints no ``note``). A name known only as a surname stays that surname; a work without a year is
+left without one, which citeproc prints as "n.d.". DOIs and URLs are written verbatim
 (a URL that only resolves the entry's DOI is left out).
 """
 
@@ -44,6 +45,8 @@ _FIELD_ORDER = (
 NO_TITLE = "Title not reported in the search exports"
 NO_AUTHORS = "Authors not reported in the search exports"
 NO_TITLE_OR_AUTHORS = "Title and authors not reported in the search exports"
+UNTITLED = "[Untitled"
+"""How a title the review supplied for a work with neither title nor authors begins ("[Untitled; design: ...]")."""
 # Words a short title does not end on.
 _TRAILING = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 _SHORT_WORDS = 5
@@ -183,20 +186,13 @@ def short_title(title: str) -> str:
 
 def _title_fields(row: pd.Series, has_authors: bool) -> dict[str, str]:
     """title, shorttitle and the statement of what the exports did not give (see the module docstring)."""
-    title = _text(row.get("title"))
-    missing = None
-    if not title:
-        title = "[" + (NO_TITLE if has_authors else "Untitled") + "]"
-        missing = NO_TITLE if has_authors else NO_TITLE_OR_AUTHORS
-    elif not has_authors:
-        missing = NO_TITLE_OR_AUTHORS if is_supplied(title) else NO_AUTHORS
+    title = _text(row.get("title")) or ("[" + NO_TITLE + "]" if has_authors else UNTITLED + "]")
     # Braces keep a supplied title as written: citeproc would otherwise put it in title case.
     fields = {"title": "{" + escape_bibtex(title) + "}" if is_supplied(title) else escape_bibtex(title)}
-    if not has_authors:
+    if not has_authors:  # with authors, a supplied title says all there is to say
         short = short_title(title)
         fields["shorttitle"] = "{" + escape_bibtex(short) + "}" if is_supplied(title) else escape_bibtex(short)
-    if missing and not (has_authors and is_supplied(title)):
-        fields["type"] = missing
+        fields["type"] = NO_TITLE_OR_AUTHORS if title.startswith(UNTITLED) else NO_AUTHORS
     return fields
 
 
