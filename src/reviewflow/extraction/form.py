@@ -1,20 +1,24 @@
 """The extraction form: which columns the extraction sheet has, of what type, and how they are reported.
 
 A review declares its form under ``extraction`` in config/review.yaml (``fields``, and optionally ``changes``,
-``tables`` and ``topic``). The JSON Schema checks the shape of that section; this module checks what a schema
-cannot (duplicate names, unknown designs, ``min`` above ``max``, columns naming fields that do not exist) and
-turns it into a ``Form`` the extraction, synthesis and report stages share, so no stage names a review's fields.
-Every problem names its config path (``extraction.fields[3].min``), as config errors do.
+``tables``, ``topic`` and ``rules``). The JSON Schema checks the shape of that section; this module checks what a
+schema cannot (duplicate names, unknown designs, ``min`` above ``max``, columns naming fields that do not exist;
+scales in extraction/scales.py, cross-field rules in extraction/rules.py) and turns it into a ``Form`` the
+extraction, synthesis and report stages share, so no stage names a review's fields. Every problem names its
+config path (``extraction.fields[3].min``), as config errors do.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
 from reviewflow.errors import InputError
+from reviewflow.extraction.rules import Rule, rules_from_config
+from reviewflow.extraction.scales import check_scales, value_labels, value_ranges
 
 FIXED = ("work_id", "study_label", "design")
 """Columns every review's extraction sheet has, before the form's own fields."""
@@ -52,6 +56,10 @@ class Field:
     summary: bool
     figure: bool
     path: str
+    ranges: dict[str, tuple[float | None, float | None]] = dataclass_field(default_factory=dict)
+    """Category codes that are scales: code -> (min, max) of a number measured on that scale."""
+    scale: str | None = None
+    """The category field naming the scale this number is measured on, row by row."""
 
     @property
     def numeric(self) -> bool:
@@ -100,6 +108,7 @@ class Form:
     changes: tuple[Change, ...]
     tables: tuple[Table, ...]
     topic: str | None
+    rules: tuple[Rule, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -175,9 +184,10 @@ def _field(index: int, raw: dict[str, Any], designs: dict[str, str], source: str
                     f"figure only for types {', '.join(COUNTED)}")
     return Field(
         name=name, label=raw.get("label", name), description=raw.get("description", ""), type=kind,
-        values={str(code): str(label) for code, label in (values or {}).items()}, unit=unit,
+        values=value_labels(values or {}), unit=unit,
         required=bool(raw.get("required")), required_for=required_for,
         min=raw.get("min"), max=raw.get("max"), summary=summary, figure=figure, path=path,
+        ranges=value_ranges(values or {}, f"{path}.values", source), scale=raw.get("scale"),
     )
 
 
@@ -266,8 +276,10 @@ def form_from_config(config: dict[str, Any], source: str | Path | None = None) -
     if topic is not None and (topic not in fields or fields[topic].type not in ("text", "category")):
         raise _fail(f"topic names {topic!r}, not a text or category field", "extraction.topic", source,
                     "the name of a text or category field of extraction.fields")
+    check_scales(fields, source)
     return Form(
         fields=tuple(fields.values()), designs=dict(designs), design_groups=dict(extraction["design_groups"]),
         changes=_changes(extraction.get("changes", []), fields, source),
         tables=_tables(extraction.get("tables", {}), fields, designs, source), topic=topic,
+        rules=rules_from_config(extraction.get("rules", []), fields, designs, source),
     )

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TYPE_CHECKING
 
-from reviewflow.extraction.form import Field
+if TYPE_CHECKING:  # the form imports the rules, which read values: the form's types are only annotations here
+    from reviewflow.extraction.form import Field
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -147,7 +149,8 @@ def expected(field: Field) -> str:
         "yes_no": "yes or no",
         "date": "a date YYYY-MM-DD, YYYY-MM or YYYY",
         "duration": f"a duration in {field.unit} such as '6 months', '150 days', '2.5 years', '3 wk' "
-                    f"(a bare number counts as {field.unit})",
+                    f"(a bare number counts as {field.unit}): one amount, not a range, a bound or a note such as "
+                    "'6 months (150 days)', 'up to >52 months' or '3-6 months' (keep the wording in a text field)",
         "category": "one of " + ", ".join(field.values) + f" (codes of {field.path}.values)",
     }[field.type]
     bounds = range_text(field)
