@@ -64,7 +64,7 @@ def test_a_part_screened_draft_balances_with_the_awaiting_terms(review: Review) 
     screening = draft_screen(review)
     row = screening.set_index("work_id").loc[phantom]
     assert (row["title_abstract"], row["final"]) == ("include", "awaiting_full_text")
-    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,"])
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,"])
     studies = draft_extract(review, path, screening)
     assert studies["work_id"].tolist() == [shoulder]
     awaiting = pd.read_csv(review.project / "results/awaiting_extraction.csv", dtype=str, keep_default_na=False)
@@ -109,8 +109,8 @@ def test_a_draft_leaves_out_rows_extracted_ahead_of_a_pending_decision(review: R
                    f"{phantom},title_abstract,AB,include,,"])
     screening = draft_screen(review)
     assert screening.set_index("work_id").at[phantom, "final"] == "awaiting_full_text"
-    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
-                                f"{phantom},Lee 2019,case_report,phantom pain,,,,1,,1 month,NRS,8,2,na,,"])
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,",
+                                f"{phantom},Lee 2019,case_report,phantom pain,,,,1,,1 month,,NRS,nrs,8,2,na,,"])
     assert draft_extract(review, path, screening)["work_id"].tolist() == [shoulder]
 
 
@@ -120,7 +120,7 @@ def test_design_groups_of_a_draft_add_up_to_the_included_works(review: Review, t
     shoulder, knee = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
     review.complete_decisions()
     screening = draft_screen(review)
-    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,"])
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,"])
     studies = draft_extract(review, path, screening)
     prisma = compute_prisma(review.report, review.works, review.auto, screening, review.config, studies=studies)
     numbers = {name: item["value"] for name, item in compute_numbers(prisma, studies, review.config).items()}
@@ -135,8 +135,8 @@ def test_design_groups_of_a_draft_add_up_to_the_included_works(review: Review, t
     counts = design_group_counts(studies["design"].tolist(), review.config, prisma)
     assert counts[-1] == ("awaiting_extraction", "Awaiting extraction", 1)
 
-    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
-                                f"{knee},Brown 2020,rct,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,"])
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,",
+                                f"{knee},Brown 2020,rct,knee pain,,,,40,sham,6 months,,VAS,vas10,6.5,3.5,yes,,"])
     final_screening = review.screen()
     final_studies = check_extraction(path, final_screening, review.works, review.config, tmp_path / "awaiting.csv")
     final = compute_prisma(review.report, review.works, review.auto, final_screening, review.config)

@@ -20,7 +20,7 @@ from reviewflow.synthesis.prisma import check_prisma, compute_prisma
 HEADER = "work_id,stage,reviewer,decision,reason,note\n"
 EXTRACTION_HEADER = (
     "work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,follow_up,"
-    "pain_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n"
+    "follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n"
 )
 
 
@@ -127,25 +127,42 @@ def _extraction(review: Review, rows: list[str]) -> Path:
     return path
 
 
+def errors(review: Review) -> list[list[str]]:
+    """results/extraction_errors.csv without its expected column: file name, line, study, field, value."""
+    table = pd.read_csv(review.project / "results/extraction_errors.csv", dtype=str, keep_default_na=False)
+    return [[Path(r.file).name, r.line, r.study, r.field, r.value] for r in table.itertuples()]
+
+
 def test_extraction_needs_exactly_one_row_per_included_work(review: Review) -> None:
     review.complete_decisions()
     screening = review.screen()
     shoulder, rct = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
-    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,"])
-    with pytest.raises(InputError, match=r"1 included work\(s\) have no extraction row"):
+    path = _extraction(review, [f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,"])
+    with pytest.raises(InputError, match=r"studies.csv: 1 problem\(s\) in the extraction sheet; "
+                                         rf"record {rct}; field 'work_id'; expected a row for this included work"):
+        extract(review, path, screening)
+    assert errors(review) == [["studies.csv", "", rct, "work_id", ""]]
+    path = _extraction(review, [
+        f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,",
+        f"{rct},Brown 2020,cohort,knee pain,,,,40,sham,6 months,,VAS,vas10,6.5,3.5,yes,,",
+    ])
+    with pytest.raises(InputError, match=r"studies.csv:3: 1 problem\(s\).*field 'design'; expected one of rct"):
         extract(review, path, screening)
     path = _extraction(review, [
-        f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
-        f"{rct},Brown 2020,cohort,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,",
+        f"{shoulder},Smith 2015,case_series,shoulder pain,,,,three,,3 months,,NRS,nrs,7,3,na,,",
+        f"{rct},Brown 2020,rct,knee pain,,,,40,sham,6 months,,VAS,vas10,6.5,3.5,yes,,",
+        f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,",
     ])
-    with pytest.raises(InputError, match=r"studies.csv:3: unknown design 'cohort'"):
+    with pytest.raises(InputError, match=r"studies.csv:2: 5 problem\(s\).*field 'n_patients'"):
         extract(review, path, screening)
-    path = _extraction(review, [
-        f"{shoulder},Smith 2015,case_series,shoulder pain,,,,three,,3 months,NRS,7,3,na,,",
-        f"{rct},Brown 2020,rct,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,",
-    ])
-    with pytest.raises(InputError, match=r"studies.csv:2: value 'three'.*field 'n_patients'"):
-        extract(review, path, screening)
+    assert errors(review) == [["studies.csv", "2", shoulder, "n_patients", "three"],
+                              ["studies.csv", "2", shoulder, "study_label", "Smith 2015"],
+                              ["studies.csv", "2", shoulder, "work_id", shoulder],
+                              ["studies.csv", "4", shoulder, "study_label", "Smith 2015"],
+                              ["studies.csv", "4", shoulder, "work_id", shoulder]]
+    table = pd.read_csv(review.project / "results/extraction_errors.csv", dtype=str, keep_default_na=False)
+    assert table.loc[table["field"] == "work_id", "expected"].str.startswith("a value no other row").all()
+
 
 
 def test_prisma_and_numbers_balance_on_the_small_review(review: Review) -> None:
@@ -153,8 +170,8 @@ def test_prisma_and_numbers_balance_on_the_small_review(review: Review) -> None:
     screening = review.screen()
     shoulder, rct = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
     path = _extraction(review, [
-        f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,NRS,7,3,na,,",
-        f"{rct},Brown 2020,rct,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,",
+        f"{shoulder},Smith 2015,case_series,shoulder pain,,,,3,,3 months,,NRS,nrs,7,3,na,,",
+        f"{rct},Brown 2020,rct,knee pain,,,,40,sham,6 months,,VAS,vas10,6.5,3.5,yes,,",
     ])
     studies = extract(review, path, screening)
     prisma = compute_prisma(review.report, review.works, review.auto, screening, review.config)

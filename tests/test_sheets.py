@@ -176,20 +176,22 @@ def test_the_extraction_template_saved_back_part_done_is_accepted(review: Review
     template = pd.read_csv(review.project / "results/awaiting_extraction.csv", dtype=str, keep_default_na=False)
     assert list(template.columns) == EXTRACTION_HEADER.strip().split(",") + ["first_author", "year", "title"]
     shoulder, knee = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
-    filled = ["Smith 2015", "case_series", "shoulder pain", "", "", "", "3", "", "3 months", "NRS", "7", "3", "na",
-              "", ""]
-    template.loc[template["work_id"] == shoulder, template.columns[1:16]] = filled
+    filled = ["Smith 2015", "case_series", "shoulder pain", "", "", "", "3", "", "3 months", "", "NRS", "nrs", "7",
+              "3", "na", "", ""]
+    template.loc[template["work_id"] == shoulder, template.columns[1:18]] = filled
     template.to_csv(sheet_path, index=False)
-    with pytest.raises(InputError, match=r"1 included work\(s\) have no extraction row"):
+    with pytest.raises(InputError, match=rf"1 problem\(s\) .*record {knee}; field 'work_id'; expected a row for"):
         extract(review, sheet_path, screening)
     assert pd.read_csv(review.project / "results/awaiting_extraction.csv", dtype=str)["work_id"].tolist() == [knee]
 
     template.loc[template["work_id"] == knee, "study_label"] = "Brown 2020"
     template.to_csv(sheet_path, index=False)
-    with pytest.raises(InputError, match=r"unknown design ''"):  # a row begun is checked like any other
+    # A row begun is checked like any other.
+    with pytest.raises(InputError, match=rf"problem\(s\) .*record {knee}; field 'design'; expected one of rct"):
         extract(review, sheet_path, screening)
-    template.loc[template["work_id"] == knee, template.columns[1:16]] = [
-        "Brown 2020", "rct", "knee pain", "", "", "", "40", "sham", "6 months", "VAS", "6.5", "3.5", "yes", "", ""]
+    template.loc[template["work_id"] == knee, template.columns[1:18]] = [
+        "Brown 2020", "rct", "knee pain", "", "", "", "40", "sham", "6 months", "", "VAS", "vas10", "6.5", "3.5",
+        "yes", "", ""]
     template.to_csv(sheet_path, index=False)
     studies = extract(review, sheet_path, screening)
     assert studies["study_label"].tolist() == sorted(["Smith 2015", "Brown 2020"], key=lambda label: {
@@ -202,8 +204,8 @@ def test_unfilled_extraction_rows_among_a_handwritten_sheet(review: Review) -> N
     screening = review.screen()
     shoulder, knee = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
     path = review.project / "data/extraction/studies.csv"
-    path.write_text(EXTRACTION_HEADER + f"{knee},,,,,,,,,,,,,,,\n"
-                    f"{shoulder},Smith 2015,case_series,shoulder pain,,,,three,,3 months,NRS,7,3,na,,\n",
+    path.write_text(EXTRACTION_HEADER + f"{knee},,,,,,,,,,,,,,,,,\n"
+                    f"{shoulder},Smith 2015,case_series,shoulder pain,,,,three,,3 months,,NRS,nrs,7,3,na,,\n",
                     encoding="utf-8")
-    with pytest.raises(InputError, match=rf"studies.csv:3: value 'three' .*record {shoulder}; field 'n_patients'"):
+    with pytest.raises(InputError, match=rf"studies.csv:3: 2 problem\(s\) .*record {shoulder}; field 'n_patients'"):
         extract(review, path, screening)

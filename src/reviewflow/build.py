@@ -32,6 +32,8 @@ WAITING_SHEETS = (
     (Path("results/screening_conflicts.csv"), "conflicting reviewer decision(s) to settle by consensus", None),
     (Path("results/awaiting_screening.csv"), "work(s) to screen", None),
     (Path("results/awaiting_extraction.csv"), "included work(s) to extract", None),
+    (Path("results/extraction_errors.csv"), "extraction problem(s) to correct", None),
+    (Path("results/extraction_conflicts.csv"), "differing extraction cell(s) to settle by consensus", None),
 )
 """Sheets the stages write for people: (file, what its rows are, column that is empty while a row waits)."""
 

@@ -179,6 +179,7 @@ def cmd_extract(args: argparse.Namespace) -> None:
         Path(args.sheet), read_table(Path(args.screening)), read_table(Path(args.works)), _config(args),
         Path(args.awaiting), read_id_changes(Path(args.id_changes)) if args.id_changes else None,
         Path(args.id_conflicts), draft=args.draft, screening_path=Path(args.screening),
+        errors_path=Path(args.errors), disagreements_path=Path(args.conflicts),
     )
     write_table(studies, Path(args.out), sort_by=["work_id"])
 
@@ -371,9 +372,17 @@ def _parser() -> argparse.ArgumentParser:
                            help="CSV listing reviewers who disagree with no consensus row (default: %(default)s)")
     screening.add_argument("--agreement", help="output JSON with each stage's reviewers and their agreement "
                            "(Cohen's kappa with its 95%% CI, percent agreement)")
-    id_options(stage("extract", cmd_extract, "Check the extraction sheet against the included works.",
-          ("--sheet", "extraction CSV"), ("--screening", "screening CSV"), ("--works", "works CSV"),
-          ("--out", "output studies CSV"), ("--awaiting", "CSV listing included works with no extraction row")))
+    extract = stage("extract", cmd_extract, "Check the extraction sheet against the included works.",
+                    ("--sheet", "extraction CSV (when its folder holds <extractor>.csv files instead, those)"),
+                    ("--screening", "screening CSV"), ("--works", "works CSV"), ("--out", "output studies CSV"),
+                    ("--awaiting", "CSV listing included works with no extraction row"))
+    id_options(extract)
+    extract.add_argument("--errors", default="results/extraction_errors.csv",
+                         help="CSV listing every problem of the sheet(s): file, line, study, field, value, expected "
+                              "(default: %(default)s)")
+    extract.add_argument("--conflicts", default="results/extraction_conflicts.csv",
+                         help="CSV listing the cells where extractors disagree with no consensus row "
+                              "(default: %(default)s)")
     stage("synthesise", cmd_synthesise, "Compute the PRISMA counts and every number the manuscript uses.",
           ("--import-report", "import report JSON"), ("--works", "works CSV"),
           ("--dedup-pairs", "dedup candidate pairs CSV"), ("--auto-excluded", "auto-excluded CSV"),

@@ -22,6 +22,8 @@ from reviewflow.tables import write_table
 COLUMNS = ["file", "line", "study", "field", "value", "expected"]
 SHOWN = 5
 """How many problems the stopping message repeats; the table has them all."""
+UNIQUENESS = ("field_uniqueness", "multiple_fields_uniqueness")
+"""pandera's names for a value repeated in a column that must be unique (``unique=True`` or ``unique=[...]``)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +44,8 @@ class Problem:
 
 
 class Problems:
-    """The problems found so far, in the order of the file and line they concern."""
+    """The problems found so far, in the order of the file and line they concern (a file's problems without a
+    line, such as a row it lacks, after those with one)."""
 
     def __init__(self) -> None:
         self._found: set[Problem] = set()
@@ -55,8 +58,9 @@ class Problems:
         self._found.update(problems)
 
     def __iter__(self) -> Iterator[Problem]:
-        return iter(sorted(self._found, key=lambda p: (p.file, p.line or 0, p.study, p.field, p.value,
-                                                        p.expected)))
+        # Within a file, problems at a line come first and those of the file as a whole (no line) after them.
+        return iter(sorted(self._found, key=lambda p: (p.file, p.line is None, p.line or 0, p.study, p.field,
+                                                        p.value, p.expected)))
 
     def __len__(self) -> int:
         return len(self._found)
@@ -108,6 +112,9 @@ def _failure_problems(cases: pd.DataFrame, frame: pd.DataFrame, schema: pa.DataF
         study = str(frame.at[index, study_column]) if located and study_column in frame.columns else ""
         column_schema = schema.columns.get(column)
         described = column_schema.description if column_schema is not None and column_schema.description else ""
+        if str(case.check) in UNIQUENESS:
+            # The column's description says what a value looks like; this value is wrong only for being repeated.
+            described = "a value no other row of the file has" + (f" ({described})" if described else "")
         problems.append(Problem(
             file, int(index) + 2 if located else None, study, column or "(table)",
             "" if case.failure_case is None or pd.isna(case.failure_case) else str(case.failure_case),

@@ -4,6 +4,7 @@ figures, from the awaiting sheet saved back filled in to the Markdown tables."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -85,27 +86,32 @@ def test_the_template_round_trip_with_a_form_of_its_own(review: Review) -> None:
     assert "pain" not in " ".join(studies.columns)
 
 
-@pytest.mark.parametrize(("cells", "message"), [
-    (["Brown 2020", "rct", "hospital", "40", "about 3 months"],
-     r"studies.csv:\d: value 'about 3 months' fails duration .*field 'programme'; expected a duration in weeks"),
-    (["Brown 2020", "rct", "clinic"], r"value 'clinic' fails category .*field 'setting'; expected one of "
-                                      r"community, hospital"),
-    (["Brown 2020", "rct", "", "0"], r"value '0' fails at least 1; .*field 'participants'"),
-    (["Brown 2020", "rct", "", "", "", "", "", "70"], r"value '70' fails from 0 to 63; .*field 'mood_after'"),
-    (["Brown 2020", "rct", "", "", "", "", "", "", "2020-02-30"], r"value '2020-02-30' fails date"),
-    (["Brown 2020", "rct", "", ""], r"studies.csv:\d: participants is empty in a study of design 'rct'; "
-                                    r"record W[0-9a-f]+; field 'participants'; expected a whole number"),
+@pytest.mark.parametrize(("cells", "field", "value", "wanted"), [
+    (["Brown 2020", "rct", "hospital", "40", "about 3 months"], "programme", "about 3 months",
+     r"^a duration in weeks such as '6 months'.*not a range"),
+    (["Brown 2020", "rct", "clinic", "40"], "setting", "clinic", r"^one of community, hospital"),
+    (["Brown 2020", "rct", "", "0"], "participants", "0", r"at least 1"),
+    (["Brown 2020", "rct", "", "40", "", "", "", "70"], "mood_after", "70", r"from 0 to 63"),
+    (["Brown 2020", "rct", "", "40", "", "", "", "", "2020-02-30"], "started", "2020-02-30", r"^a date YYYY-MM-DD"),
+    (["Brown 2020", "rct", "", ""], "participants", "", r"^a whole number, at least 1 \(required for design rct;"),
 ])
-def test_errors_name_file_line_record_field_and_what_is_expected(review: Review, cells: list[str],
-                                                                 message: str) -> None:
+def test_errors_name_file_line_record_field_and_what_is_expected(review: Review, cells: list[str], field: str,
+                                                                 value: str, wanted: str) -> None:
     review.complete_decisions()
     screening = review.screen()
     with pytest.raises(InputError):
         extract(review, screening)
-    fill(review, {review.work("Ultrasound-guided"): ["Smith 2015", "case_series"],
-                  review.work("Cryoneurolysis for knee"): cells})
-    with pytest.raises(InputError, match=message):
+    knee = review.work("Cryoneurolysis for knee")
+    sheet = fill(review, {review.work("Ultrasound-guided"): ["Smith 2015", "case_series"], knee: cells})
+    line = 2 + pd.read_csv(sheet, dtype=str)["work_id"].tolist().index(knee)
+    with pytest.raises(InputError, match=rf"studies.csv:{line}: 1 problem\(s\) in the extraction sheet; "
+                                         rf"record {knee}; field '{field}'") as stop:
         extract(review, screening)
+    assert "results/extraction_errors.csv" in str(stop.value)
+    table = pd.read_csv(review.project / "results/extraction_errors.csv", dtype=str, keep_default_na=False)
+    assert table[["file", "line", "study", "field", "value"]].values.tolist() == [
+        [str(sheet), str(line), knee, field, value]]
+    assert re.search(wanted, table.at[0, "expected"]), table.at[0, "expected"]
 
 
 def test_numbers_tables_and_figures_follow_the_form(review: Review, tmp_path: Path) -> None:

@@ -16,6 +16,14 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
+def _span(bounds: tuple[float | None, float | None] | None) -> str:
+    """' (scores 0 to 10)' for a scale code with a range, '' otherwise."""
+    if bounds is None:
+        return ""
+    low, high = ("" if value is None else f"{value:g}" for value in bounds)
+    return f" (scores {low or '...'} to {high or '...'})"
+
+
 def form_markdown(form: Form) -> str:
     """One table row per column of the extraction sheet, fixed columns first."""
     rows = [
@@ -27,7 +35,10 @@ def form_markdown(form: Form) -> str:
     for field in form.fields:
         accepted = expected(field)
         if field.values:
-            accepted += "; " + ", ".join(f"`{code}` = {label}" for code, label in field.values.items())
+            accepted += "; " + ", ".join(f"`{code}` = {label}{_span(field.ranges.get(code))}"
+                                         for code, label in field.values.items())
+        if field.scale:
+            accepted += f"; on the scale `{field.scale}` names, within its range"
         rows.append((field.name, field.label, f"{field.description} ({field.type}); {accepted}".lstrip(),
                      "required" if field.required else
                      ("for " + ", ".join(field.required_for) if field.required_for else "no")))
@@ -36,6 +47,11 @@ def form_markdown(form: Form) -> str:
              "results/awaiting_extraction.csv and save it as the extraction sheet.", "",
              "| column | label | what to write | required |", "| :--- | :--- | :--- | :--- |"]
     lines += ["| " + " | ".join(_cell(part) for part in row) + " |" for row in rows]
+    if form.rules:
+        lines += ["", "## Rules across columns", "",
+                  "From `extraction.rules` in the config; a row that breaks one is listed in "
+                  "results/extraction_errors.csv.", ""]
+        lines += [f"- `{rule.field}`: {_cell(rule.expected())}" for rule in form.rules]
     return "\n".join(lines) + "\n"
 
 

@@ -1,12 +1,16 @@
-"""Extraction stage: the reviewers' extraction sheet is checked against the included works.
+"""Extraction stage: the reviewers' extraction sheet(s) checked against the form and the included works.
 
-Every included work must have exactly one row and every row must belong to an included work; values are
-checked by the pandera schema generated from the config's extraction form (extraction/schema.py), plus the design
-vocabulary and the fields required for some designs, and written back normalised (extraction/values.py).
-The sheet may be ``results/awaiting_extraction.csv`` saved back part-done: its orientation columns (first author,
-year, title) are dropped, and a row with nothing filled in but its work id is "still awaiting", not an error.
-In a draft build (``--draft``) included works without a row do not stop the build: they are left out of the
-studies and listed in the awaiting sheet, and a missing sheet counts as an empty one.
+Every cell is checked by the pandera schema generated from the config's extraction form (extraction/schema.py),
+each row by extraction/checks.py (design, fields required for it, numbers within their scale, the config's
+cross-field rules) and the sheet as a whole by extraction/coverage.py (every included work exactly once, no row for
+another work). All problems go into one table, ``results/extraction_errors.csv`` (file, line, study, field, value,
+expected; header only when all is well), and stop the stage once. With one sheet per extractor
+(extraction/dual.py) the extractors' differing cells are listed in ``results/extraction_conflicts.csv`` and stop
+the stage until a consensus row settles them. The sheet may be ``results/awaiting_extraction.csv`` saved back
+part-done: its orientation columns (first author, year, title) are dropped, and a row with nothing filled in but
+its work id is "still awaiting", not an error. In a draft build (``--draft``) included works without a row, or
+with extractors still disagreeing, are left out of the studies instead of stopping the build, and a missing sheet
+counts as an empty one.
 """
 
 from __future__ import annotations
@@ -18,14 +22,25 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
+from reviewflow.extraction.checks import row_problems, safe_normalise
+from reviewflow.extraction.coverage import extra_rows, missing_rows
 from reviewflow.extraction.dictionary import write_dictionary
-from reviewflow.extraction.form import Form, form_from_config
-from reviewflow.extraction.schema import extraction_schema, normalise
-from reviewflow.extraction.values import expected
-from reviewflow.screening.carry_over import IdChanges, carry_extraction_rows, stop_on_conflicts
+from reviewflow.extraction.dual import (
+    CONFLICT_COLUMNS,
+    SINGLE,
+    merge_sheets,
+    sheet_files,
+    stop_on_conflicts,
+    write_conflicts,
+)
+from reviewflow.extraction.form import form_from_config
+from reviewflow.extraction.schema import extraction_schema
+from reviewflow.problems import Problems, schema_problems
+from reviewflow.screening import carry_over
+from reviewflow.screening.carry_over import IdChanges, carry_extraction_rows
 from reviewflow.screening.sheets import EXTRACTION_DISPLAY, awaiting_extraction_sheet, blank_rows
 from reviewflow.synthesis.draft import AWAITING_STATUS, refuse_draft_results
-from reviewflow.tables import read_table, validate, write_table
+from reviewflow.tables import read_table, write_table
 
 log = logging.getLogger(__name__)
 
@@ -45,90 +60,104 @@ def _filled_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame[~blank_rows(frame, [c for c in columns if c != "work_id"])]
 
 
-def _check_designs(frame: pd.DataFrame, form: Form, path: Path) -> None:
-    """Each row's design is configured, and the fields required for that design are filled in."""
-    designs = form.designs
-    for index, row in frame.iterrows():
-        if row.design not in designs:
-            raise InputError(
-                f"unknown design {row.design!r}", file=path, line=int(index) + 2, record=row.work_id,
-                field="design", expected=f"one of {', '.join(designs)} (extraction.designs in the config)",
-            )
-        for field in form.fields:
-            if row.design in field.required_for and not str(row[field.name]).strip():
-                raise InputError(
-                    f"{field.name} is empty in a study of design {row.design!r}", file=path,
-                    line=int(index) + 2, record=row.work_id, field=field.name, expected=expected(field),
-                )
-
-
 def check_extraction(
     path: Path, screening: pd.DataFrame, works: pd.DataFrame, config: dict[str, Any], awaiting_path: Path,
     changes: IdChanges | None = None, conflicts_path: Path | None = None, draft: bool = False,
-    screening_path: Path = Path("results/screening.csv"),
+    screening_path: Path = Path("results/screening.csv"), errors_path: Path | None = None,
+    disagreements_path: Path | None = None,
 ) -> pd.DataFrame:
     """Checked extraction rows of the included studies, joined with their bibliographic fields.
 
-    ``awaiting_path`` receives a ready-to-fill row for each included work that has none (header only when
-    every included work is extracted), as screening does for missing decisions. With ``draft`` those works are
-    left out instead of stopping the build. Rows keyed on work ids the dedup stage merged or split (``changes``)
-    are carried over where unambiguous; the rest are listed in ``conflicts_path`` and stop the stage.
+    ``path`` is the single sheet (data/extraction/studies.csv); when its folder holds per-extractor sheets instead,
+    those are read. ``awaiting_path`` receives a ready-to-fill row for each included work that has none (header
+    only when every included work is extracted); ``errors_path`` (default: extraction_errors.csv beside it) every
+    problem and ``disagreements_path`` (default: extraction_conflicts.csv) the extractors' differing cells. With
+    ``draft`` works without a row, or still disputed, are left out instead of stopping the build. Rows keyed on
+    work ids the dedup stage merged or split (``changes``) are carried over where unambiguous; the rest are listed
+    in ``conflicts_path`` and stop the stage.
     """
     form = form_from_config(config)
     schema = extraction_schema(form)
     columns = form.columns
+    errors_path = errors_path or awaiting_path.parent / "extraction_errors.csv"
+    disagreements_path = disagreements_path or awaiting_path.parent / "extraction_conflicts.csv"
     write_dictionary(form, awaiting_path.parent / "extraction_form.md")
     if not draft:
         refuse_draft_results(screening, screening_path)
     included = set(screening.loc[screening["final"] == "included", "work_id"])
-    if changes is not None and conflicts_path is not None and not path.exists():
-        stop_on_conflicts([], conflicts_path, "extraction")
-    if draft and not path.exists():
-        frame = pd.DataFrame({column: pd.Series(dtype=str) for column in columns})
-    elif not path.exists():
-        _write_awaiting(sorted(included), works, columns, awaiting_path)
-        raise InputError(
-            "extraction sheet not found", file=path,
-            expected=f"a CSV with the columns {', '.join(columns)}",
-            hint=f"a template with one row per included work was written to {awaiting_path}; fill it in and "
-                 f"save it as {path}",
-        )
-    else:
-        frame = _filled_rows(read_table(path, required=columns), columns)
-    frame = validate(frame, schema, file=path, key_column="work_id")
-    _check_designs(frame, form, path)
-    frame = normalise(frame, form)
+    files = sheet_files(path)
+    problems = Problems()
+    frames: dict[str, pd.DataFrame] = {}
+    for name, file in files.items():
+        if name == SINGLE and not file.exists():
+            if not draft:
+                _stop_without_sheet(path, included, works, columns, awaiting_path, errors_path,
+                                    disagreements_path, conflicts_path if changes is not None else None)
+            frames[name] = pd.DataFrame({column: pd.Series(dtype=str) for column in columns})
+            continue
+        frame = _filled_rows(read_table(file, required=columns), columns)
+        problems.extend(schema_problems(frame, schema, file=file, study_column="work_id"))
+        problems.extend(row_problems(frame, form, file))
+        frames[name] = safe_normalise(frame, form)
+    id_conflicts: list[dict[str, str]] = []
     if changes is not None and conflicts_path is not None:
-        frame, conflicts = carry_extraction_rows(frame, changes, included, path)
-        stop_on_conflicts(conflicts, conflicts_path, "extraction")
+        for name in sorted(frames):
+            frames[name], found = carry_extraction_rows(frames[name], changes, included, files[name])
+            id_conflicts += found
+        carry_over.write_conflicts(id_conflicts, conflicts_path, "extraction")
     if draft:
-        # A row extracted ahead of a pending screening decision is kept for the final build, not an error; the
-        # draft leaves it out until the work is included.
-        pending = set(screening.loc[screening["final"].isin(AWAITING_STATUS.values()), "work_id"])
-        ahead = frame["work_id"].isin(pending)
-        if ahead.any():
-            log.warning("draft: %d extraction row(s) of works still awaiting screening left out", int(ahead.sum()))
-        frame = frame[~ahead]
-    extra = frame[~frame["work_id"].isin(included)]
-    if not extra.empty:
-        index = extra.index[0]
-        raise InputError(
-            f"extraction row for a work that is not included ({len(extra)} such row(s))",
-            file=path, line=int(index) + 2, record=extra.at[index, "work_id"], field="work_id",
-            expected="rows only for works whose final status in results/screening.csv is 'included'",
-        )
-    missing = sorted(included - set(frame["work_id"]))
+        frames = {name: _without_pending(frame, screening) for name, frame in frames.items()}
+    retired = {work for conflict in id_conflicts for work in conflict["old_work_id"].split("; ")}
+    problems.extend(extra_rows({files[name]: frame for name, frame in frames.items()}, included, retired))
+    extracted = {work for frame in frames.values() for work in frame["work_id"]}
+    missing = sorted(included - extracted)
     _write_awaiting(missing, works, columns, awaiting_path)
+    if missing and not draft:
+        problems.extend(missing_rows(missing, path if SINGLE in files else path.parent, awaiting_path))
+    if SINGLE in files:
+        frame, disagreements = frames[SINGLE], pd.DataFrame(columns=CONFLICT_COLUMNS)
+    else:
+        frame, disagreements = merge_sheets(frames, files, form)
+    problems.write(errors_path)
+    write_conflicts(disagreements, disagreements_path)
+    problems.stop_if_any(errors_path, "the extraction sheet" if SINGLE in files else "the extraction sheets")
+    if changes is not None and conflicts_path is not None:
+        carry_over.stop_on_conflicts(id_conflicts, conflicts_path, "extraction")
+    if not draft:
+        stop_on_conflicts(disagreements, disagreements_path, path.parent)
+    elif not disagreements.empty:
+        log.warning("draft: %d study(ies) whose extractors disagree left out (listed in %s)",
+                    disagreements["work_id"].nunique(), disagreements_path)
     if missing and draft:
         log.warning("draft: %d included work(s) await extraction (listed in %s)", len(missing), awaiting_path)
-    elif missing:
-        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-        raise InputError(
-            f"{len(missing)} included work(s) have no extraction row: {shown}",
-            file=path, record=missing[0], field="work_id",
-            expected="exactly one row per included work",
-            hint=f"rows to fill in, with titles, are in {awaiting_path}",
-        )
     biblio = works.set_index("work_id")[BIBLIOGRAPHIC]
     joined = frame.join(biblio, on="work_id")
     return joined.sort_values("work_id", kind="mergesort").reset_index(drop=True)
+
+
+def _without_pending(frame: pd.DataFrame, screening: pd.DataFrame) -> pd.DataFrame:
+    """A draft leaves out rows extracted ahead of a pending screening decision (kept for the final build, not an
+    error) until the work is included."""
+    pending = set(screening.loc[screening["final"].isin(AWAITING_STATUS.values()), "work_id"])
+    ahead = frame["work_id"].isin(pending)
+    if ahead.any():
+        log.warning("draft: %d extraction row(s) of works still awaiting screening left out", int(ahead.sum()))
+    return frame[~ahead]
+
+
+def _stop_without_sheet(path: Path, included: set[str], works: pd.DataFrame, columns: list[str],
+                        awaiting_path: Path, errors_path: Path, disagreements_path: Path,
+                        conflicts_path: Path | None) -> None:
+    """No sheet yet: the tables say nothing is wrong, the awaiting sheet lists every included work, and the stage
+    stops naming the template to fill in."""
+    Problems().write(errors_path)
+    write_conflicts(pd.DataFrame(columns=CONFLICT_COLUMNS), disagreements_path)
+    if conflicts_path is not None:
+        carry_over.write_conflicts([], conflicts_path, "extraction")
+    _write_awaiting(sorted(included), works, columns, awaiting_path)
+    raise InputError(
+        "extraction sheet not found", file=path,
+        expected=f"a CSV with the columns {', '.join(columns)}",
+        hint=f"a template with one row per included work was written to {awaiting_path}; fill it in and "
+             f"save it as {path} (or one copy per extractor, data/extraction/<extractor>.csv)",
+    )

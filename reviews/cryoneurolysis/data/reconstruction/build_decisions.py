@@ -58,6 +58,10 @@ CONFIG = ROOT / "config" / "review.yaml"
 TITLE_ABSTRACT_OUT = ROOT / "data" / "screening" / "title_abstract" / "reconstruction.csv"
 FULL_TEXT_OUT = ROOT / "data" / "screening" / "full_text" / "reconstruction.csv"
 STUDIES_OUT = ROOT / "data" / "extraction" / "studies.csv"
+#: The extractors' readings of corpus text the sheet needs in a form of its own (key, field, value, why): the
+#: longest follow-up from the words of `follow_up`, the coded scale of the pain scores, and designs corrected
+#: where the corpus notes contradict the corpus design. See README.md, "Readings".
+READINGS = HERE / "readings.csv"
 MATCH_REPORT_OUT = HERE / "match_report.csv"
 OVERRIDES_OUT = ROOT / "data" / "dedup" / "overrides.csv"
 
@@ -102,7 +106,9 @@ STUDY_COLUMNS = [
     "n_patients",
     "comparator",
     "follow_up",
+    "follow_up_months",
     "pain_scale",
+    "pain_score_scale",
     "pain_baseline",
     "pain_followup",
     "significant",
@@ -469,9 +475,17 @@ def study_labels(included: list[tuple[str, Row]]) -> dict[str, str]:
     return labels
 
 
-def study_row(work_id: str, label: str, row: Row, designs: set[str]) -> Row:
-    """One extraction row from the corpus fields."""
-    design = row["design"] or "other"
+def read_readings(path: Path = READINGS) -> dict[str, dict[str, str]]:
+    """Corpus key -> {field: value} of the extractors' readings (readings.csv)."""
+    readings: dict[str, dict[str, str]] = {}
+    for row in read_corpus(path):
+        readings.setdefault(row["key"], {})[row["field"]] = row["value"]
+    return readings
+
+
+def study_row(work_id: str, label: str, row: Row, designs: set[str], readings: dict[str, str]) -> Row:
+    """One extraction row from the corpus fields and the extractors' readings of them."""
+    design = readings.get("design") or row["design"] or "other"
     if design not in designs:
         raise ValueError(f"{row['key']}: design {design!r} is not in config extraction.designs")
     return {
@@ -485,7 +499,9 @@ def study_row(work_id: str, label: str, row: Row, designs: set[str]) -> Row:
         "n_patients": parse_n_patients(row["n_patients"]),
         "comparator": row["comparator"],
         "follow_up": row["follow_up"],
+        "follow_up_months": readings.get("follow_up_months", ""),
         "pain_scale": row["pain_scale"],
+        "pain_score_scale": readings.get("pain_score_scale", ""),
         "pain_baseline": parse_pain(row["baseline_pain"]),
         "pain_followup": parse_pain(row["followup_pain"]),
         "significant": row["significant"],
@@ -639,7 +655,12 @@ def main() -> int:
         return 1
 
     labels = study_labels(included)
-    studies = [study_row(work_id, labels[work_id], row, designs) for work_id, row in included]
+    readings = read_readings()
+    unread = sorted(set(readings) - {row["key"] for _, row in included})
+    if unread:
+        raise ValueError(f"readings.csv names corpus rows that are not included studies: {unread}")
+    studies = [study_row(work_id, labels[work_id], row, designs, readings.get(row["key"], {}))
+               for work_id, row in included]
     from reviewflow.dedup.overrides import OVERRIDE_COLUMNS  # the layouts the workflow reads
     from reviewflow.screening.decisions import DECISION_COLUMNS as SCREENING_COLUMNS
 

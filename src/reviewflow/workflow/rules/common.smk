@@ -8,6 +8,8 @@ from reviewflow.workflow import package_sources
 # locked reviewflow whatever is on PATH.
 REVIEWFLOW = f'"{sys.executable}" -m reviewflow'
 EXTRACTION_SHEET = "data/extraction/studies.csv"
+# With two extractors, each fills data/extraction/<extractor>.csv and consensus.csv settles disagreements.
+EXTRACTION_DIR = "data/extraction"
 OVERRIDES = "data/dedup/overrides.csv"
 # The identity ledger (record_id -> work_id) keeps work ids from moving. It is read and, only when its content
 # changes, rewritten by the dedup stage; it lives in data/ because Snakemake deletes outputs before a re-run.
@@ -33,6 +35,12 @@ PACKAGE_SOURCES = package_sources()
 def people_file(path):
     """Input function for one file people may or may not have written yet."""
     return lambda wildcards: [path] if os.path.exists(path) else []
+
+
+def extraction_sheets(wildcards=None):
+    """The extraction sheet, or one sheet per extractor and the consensus sheet: a sheet added, edited or deleted
+    re-runs the extraction stage."""
+    return sorted(glob.glob(f"{EXTRACTION_DIR}/*.csv"))
 
 
 def export_files(wildcards=None):
