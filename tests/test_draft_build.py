@@ -74,7 +74,8 @@ def test_a_draft_builds_before_screening_and_the_final_build_still_refuses(small
     pd.DataFrame({"work_id": included[2:], "stage": "full_text", "reviewer": "AB", "decision": "include",
                   "reason": "", "note": ""}).to_csv(small_review / "data/screening/full_text_2.csv", index=False)
     header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
-              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n")
+              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
+              "adverse_events,outcome_summary\n")
     rows = [f"{w},Study {i},case_series,pain,,nerve,ultrasound,{i + 1},,3 months,,NRS,nrs,7,{i},na,,"
             for i, w in enumerate(included)]
     (small_review / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")

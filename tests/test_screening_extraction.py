@@ -20,7 +20,8 @@ from reviewflow.synthesis.prisma import check_prisma, compute_prisma
 HEADER = "work_id,stage,reviewer,decision,reason,note\n"
 EXTRACTION_HEADER = (
     "work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,follow_up,"
-    "follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n"
+    "follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,"
+    "outcome_summary\n"
 )
 
 

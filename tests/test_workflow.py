@@ -63,10 +63,14 @@ def test_workflow_guides_a_reviewer_from_exports_to_pdf(small_review: Path) -> N
         small_review / "data/screening/full_text.csv", index=False)
 
     header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
-              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n")
+              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
+              "adverse_events,outcome_summary\n")
     (small_review / "data/extraction/studies.csv").write_text(header, encoding="utf-8")
     third = snakemake(small_review)
-    assert "3 included work(s) have no extraction row" in third.stderr
+    assert "3 problem(s) in the extraction sheet" in third.stderr
+    assert "expected a row for this included work" in third.stderr
+    errors = pd.read_csv(small_review / "results/extraction_errors.csv", dtype=str, keep_default_na=False)
+    assert sorted(errors["study"]) == sorted(awaiting["work_id"]) and set(errors["field"]) == {"work_id"}
 
     rows = [f"{w},Study {i},case_series,pain,,nerve,ultrasound,{i + 1},,3 months,,NRS,nrs,7,{i},na,," for i, w in
             enumerate(sorted(awaiting["work_id"]))]
@@ -162,7 +166,8 @@ def test_a_review_of_one_database_builds_to_a_pdf(small_review: Path) -> None:
             small_review / f"data/screening/{stage}.csv", index=False)
         snakemake(small_review)
     header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
-              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n")
+              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
+              "adverse_events,outcome_summary\n")
     rows = [f"{w},Study {i},case_series,pain,,nerve,ultrasound,{i + 1},,3 months,,NRS,nrs,7,{i},na,," for i, w in
             enumerate(sorted(awaiting["work_id"]))]
     (small_review / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")

@@ -84,7 +84,8 @@ def extract_all_included(project: Path) -> None:
     """One extraction row per included work, as a reviewer would write them."""
     included = read(project / "results/screening.csv").query("final == 'included'")["work_id"]
     header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
-              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary\n")
+              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
+              "adverse_events,outcome_summary\n")
     rows = [f"{w},Study {i},case_series,pain,,nerve,ultrasound,{i + 5},pre/post,3 months,,NRS,nrs,7,3,yes,," for i, w in
             enumerate(sorted(included))]
     (project / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
