@@ -1,11 +1,12 @@
 """The extraction form: which columns the extraction sheet has, of what type, and how they are reported.
 
 A review declares its form under ``extraction`` in config/review.yaml (``fields``, and optionally ``changes``,
-``tables``, ``topic`` and ``rules``). The JSON Schema checks the shape of that section; this module checks what a
-schema cannot (duplicate names, unknown designs, ``min`` above ``max``, columns naming fields that do not exist;
-scales in extraction/scales.py, cross-field rules in extraction/rules.py) and turns it into a ``Form`` the
-extraction, synthesis and report stages share, so no stage names a review's fields. Every problem names its
-config path (``extraction.fields[3].min``), as config errors do.
+``tables``, ``topic``, ``rules`` and a grouped ``synthesis``). The JSON Schema checks the shape of that section;
+this module checks what a schema cannot (duplicate names, unknown designs, ``min`` above ``max``, columns naming
+fields that do not exist; scales in extraction/scales.py, cross-field rules in extraction/rules.py, the grouped
+synthesis in extraction/grouping.py) and turns it into a ``Form`` the extraction, synthesis and report stages
+share, so no stage names a review's fields. Every problem names its config path (``extraction.fields[3].min``),
+as config errors do.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewflow.errors import InputError
 from reviewflow.extraction.rules import Rule, rules_from_config
 from reviewflow.extraction.scales import check_scales, value_labels, value_ranges
+
+if TYPE_CHECKING:
+    from reviewflow.extraction.grouping import Synthesis
 
 FIXED = ("work_id", "study_label", "design")
 """Columns every review's extraction sheet has, before the form's own fields."""
@@ -109,6 +113,7 @@ class Form:
     tables: tuple[Table, ...]
     topic: str | None
     rules: tuple[Rule, ...] = ()
+    synthesis: Synthesis | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -277,9 +282,13 @@ def form_from_config(config: dict[str, Any], source: str | Path | None = None) -
         raise _fail(f"topic names {topic!r}, not a text or category field", "extraction.topic", source,
                     "the name of a text or category field of extraction.fields")
     check_scales(fields, source)
+    from reviewflow.extraction.grouping import synthesis_from_config  # it uses this module's Field and Change
+
+    changes = _changes(extraction.get("changes", []), fields, source)
+    tables = _tables(extraction.get("tables", {}), fields, designs, source)
+    synthesis = synthesis_from_config(extraction, fields, changes, [t.name for t in tables], AWAITING_GROUP, source)
     return Form(
         fields=tuple(fields.values()), designs=dict(designs), design_groups=dict(extraction["design_groups"]),
-        changes=_changes(extraction.get("changes", []), fields, source),
-        tables=_tables(extraction.get("tables", {}), fields, designs, source), topic=topic,
+        changes=changes, tables=tables, topic=topic, synthesis=synthesis,
         rules=rules_from_config(extraction.get("rules", []), fields, designs, source),
     )
