@@ -63,10 +63,16 @@ def _field_cell(study: pd.Series, field: Field) -> str:
     return cell(value)
 
 
+def _widths(header: list[str], rows: list[list[str]]) -> list[int]:
+    """Relative column widths from the longest cell of each column, capped so no column swallows the page."""
+    return [min(40, max(8, len(title), *(len(row[i]) // 3 for row in rows))) for i, title in enumerate(header)]
+
+
 def study_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: Table,
-                with_design: bool = False) -> str:
+                with_design: bool = False, sized: bool = False) -> str:
     """One row per study of the table's designs: the citation, the design (in the included-studies table) and
-    the configured columns, headed by the form's labels."""
+    the configured columns, headed by the form's labels; ``sized`` sets column widths from the cells' lengths
+    (for tables of long text)."""
     fields = [form.field(name) for name in table.columns]
     header = [table.study_heading, *(["Design"] if with_design else []), *(f.heading for f in fields)]
     align = ["l", *(["l"] if with_design else []), *("r" if f.numeric else "l" for f in fields)]
@@ -75,22 +81,46 @@ def study_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: 
          *(_field_cell(s, f) for f in fields)]
         for _, s in studies.iterrows()
     ]
-    return pipe_table(header, rows, table.caption, table.label, align=align)
+    widths = _widths(header, rows) if sized else None
+    return pipe_table(header, rows, table.caption, table.label, align=align, widths=widths)
+
+
+def _by_design(studies: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
+    """Studies in design-group order, then by year and label."""
+    ranks = _design_rank(config)
+    ordered = studies.assign(_rank=studies["design"].map(lambda d: ranks.get(d, len(ranks))))
+    return ordered.sort_values(["_rank", "year", "study_label"], kind="mergesort")
 
 
 def included_studies_table(studies: pd.DataFrame, keys: dict[str, str], config: dict[str, Any]) -> str:
     """One row per included study, grouped by design, then by year and label."""
     form = form_from_config(config)
-    ranks = _design_rank(config)
-    ordered = studies.assign(_rank=studies["design"].map(lambda d: ranks.get(d, len(ranks))))
-    ordered = ordered.sort_values(["_rank", "year", "study_label"], kind="mergesort")
-    return study_table(ordered, keys, form, form.included_table, with_design=True)
+    return study_table(_by_design(studies, config), keys, form, form.included_table, with_design=True)
+
+
+def group_tables(studies: pd.DataFrame, keys: dict[str, str], config: dict[str, Any]) -> dict[str, str]:
+    """Table name -> table of each group of the grouped synthesis (none without one): the group's studies by
+    design, year and label, with the synthesis columns, captioned with the group's label."""
+    form = form_from_config(config)
+    synthesis = form.synthesis
+    if synthesis is None:
+        return {}
+    tables = {}
+    for code, label in synthesis.groups.items():
+        table = Table(name=synthesis.table_name(code), label=synthesis.table_label(code),
+                      caption=synthesis.caption.replace("{group}", label), columns=synthesis.columns,
+                      designs=tuple(form.designs), study_heading=synthesis.study_heading)
+        members = _by_design(studies[studies[synthesis.group_by] == code], config)
+        tables[table.name] = study_table(members, keys, form, table, with_design=synthesis.design, sized=True)
+    return tables
 
 
 def table_names(config: dict[str, Any]) -> list[str]:
-    """The tables this review has (the workflow declares exactly these as outputs): the built-in ones, then those
-    declared under extraction.tables."""
-    return [*BUILTIN_TABLES, *(table.name for table in form_from_config(config).extra_tables)]
+    """The tables this review has (the workflow declares exactly these as outputs): the built-in ones, those
+    declared under extraction.tables, then one per group of the grouped synthesis."""
+    form = form_from_config(config)
+    grouped = form.synthesis.table_names if form.synthesis else []
+    return [*BUILTIN_TABLES, *(table.name for table in form.extra_tables), *grouped]
 
 
 def design_table(studies: pd.DataFrame, config: dict[str, Any], prisma: dict[str, Any] | None = None) -> str:
@@ -182,6 +212,8 @@ def make_tables(config: dict[str, Any], studies_path: Path, prisma_path: Path, o
     (outdir / "exclusions.md").write_text(exclusion_table(prisma), encoding="utf-8")
     for table in form.extra_tables:
         (outdir / f"{table.name}.md").write_text(extra_table(studies, keys, form, table), encoding="utf-8")
+    for name, text in group_tables(studies, keys, config).items():
+        (outdir / f"{name}.md").write_text(text, encoding="utf-8")
 
 
 def _remove_tables_not_made(config: dict[str, Any], outdir: Path) -> None:

@@ -14,6 +14,7 @@ import yaml
 from reviewflow.extraction.form import form_from_config
 from reviewflow.synthesis.draft import add_awaiting_numbers
 from reviewflow.synthesis.fields import add_field_numbers
+from reviewflow.synthesis.grouped import add_grouped_numbers
 from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.synthesis.lists import add_field_lists, add_group_lists, add_name_lists, add_published_list
 from reviewflow.synthesis.prisma_update import add_update_numbers
@@ -116,6 +117,7 @@ def _study_numbers(numbers: Numbers, studies: pd.DataFrame, prisma: dict[str, An
     add_field_numbers(numbers, studies, form)
     add_field_lists(numbers, studies, form)
     add_name_lists(numbers, prisma, form)
+    add_grouped_numbers(numbers, studies, form, prisma)
 
 
 def _published(numbers: Numbers, studies: pd.DataFrame, config: dict[str, Any]) -> None:
