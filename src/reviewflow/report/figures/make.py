@@ -12,6 +12,7 @@ import pandas as pd
 
 from reviewflow.extraction.form import Field, form_from_config
 from reviewflow.report.figures import draw_design_breakdown, draw_prisma_flow, draw_reproduction_comparison
+from reviewflow.report.figures.grouped import draw_synthesis_figure
 from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.tables import read_table
 
@@ -28,9 +29,12 @@ FIELD_PREFIX = "field_"
 
 def figure_names(config: dict[str, Any]) -> list[str]:
     """The figures this review has (the workflow declares exactly these as outputs): the comparison with a
-    published review only when the config names one, and one bar chart per field the form marks ``figure``."""
+    published review only when the config names one, one bar chart per field the form marks ``figure``, and the
+    grouped synthesis's figures under their configured names."""
     names = [name for name in ALL_FIGURES if name != "reproduction" or config.get("published_reference")]
-    return names + [FIELD_PREFIX + f.name for f in form_from_config(config).fields if f.figure]
+    form = form_from_config(config)
+    synthesis = [figure.name for figure in form.synthesis.figures] if form.synthesis else []
+    return names + [FIELD_PREFIX + f.name for f in form.fields if f.figure] + synthesis
 
 
 def _remove_figures_not_made(config: dict[str, Any], outdir: Path) -> None:
@@ -55,8 +59,8 @@ def field_counts(studies: pd.DataFrame, field: Field) -> list[tuple[str, int]]:
 
 
 def make_figures(config: dict[str, Any], prisma_path: Path, studies_path: Path, outdir: Path) -> list[Path]:
-    """PRISMA flow diagram, design breakdown, the form's field figures and (when a published reference exists) the
-    comparison plot."""
+    """PRISMA flow diagram, design breakdown, the form's field figures, the grouped synthesis's figures and (when a
+    published reference exists) the comparison plot."""
     outdir.mkdir(parents=True, exist_ok=True)
     _remove_figures_not_made(config, outdir)
     prisma = json.loads(prisma_path.read_text(encoding="utf-8"))
@@ -65,10 +69,13 @@ def make_figures(config: dict[str, Any], prisma_path: Path, studies_path: Path, 
     written = draw_prisma_flow(prisma, outdir / "prisma_flow")
     groups = design_group_counts(designs, config, prisma)
     written += draw_design_breakdown([(label, n) for _, label, n in groups], outdir / "design_breakdown")
-    for field in form_from_config(config).fields:
+    form = form_from_config(config)
+    for field in form.fields:
         if field.figure:
             written += draw_design_breakdown(field_counts(studies, field), outdir / f"{FIELD_PREFIX}{field.name}",
                                              title=field.label)
+    for figure in form.synthesis.figures if form.synthesis else ():
+        written += draw_synthesis_figure(studies, form, figure, outdir)
     reference = config.get("published_reference")
     if reference:
         rows = [(label, n, reference["design_groups"].get(code, 0))
