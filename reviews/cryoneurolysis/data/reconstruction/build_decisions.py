@@ -27,7 +27,8 @@ with the problems in it).
 
 Outputs (UTF-8, LF): ``data/screening/title_abstract/reconstruction.csv`` and
 ``data/screening/full_text/reconstruction.csv`` (one file per stage and reviewer, the reviewer being
-``reconstruction``), ``data/extraction/studies.csv`` (sorted by work_id) and
+``reconstruction``), ``data/extraction/studies.csv`` (sorted by work_id; the condition and nerve groups from
+``classification.csv``) and
 ``data/reconstruction/match_report.csv`` (sorted by corpus key). See README.md in this folder for the stage rule
 and the parsing rules.
 
@@ -54,6 +55,8 @@ ROOT = HERE.parents[1]
 CORPUS = HERE / "corpus_records.csv"
 PROVENANCE = HERE / "provenance.csv"
 PROVENANCE_COLUMNS = ["source_file", "source_position", "key"]
+CLASSIFICATION = HERE / "classification.csv"
+GROUP_COLUMNS = ("condition_group", "nerve_group")
 CONFIG = ROOT / "config" / "review.yaml"
 TITLE_ABSTRACT_OUT = ROOT / "data" / "screening" / "title_abstract" / "reconstruction.csv"
 FULL_TEXT_OUT = ROOT / "data" / "screening" / "full_text" / "reconstruction.csv"
@@ -102,7 +105,10 @@ STUDY_COLUMNS = [
     "condition",
     "pain_category",
     "target_nerve",
+    "condition_group",
+    "nerve_group",
     "guidance",
+    "device",
     "n_patients",
     "comparator",
     "follow_up",
@@ -483,11 +489,28 @@ def read_readings(path: Path = READINGS) -> dict[str, dict[str, str]]:
     return readings
 
 
-def study_row(work_id: str, label: str, row: Row, designs: set[str], readings: dict[str, str]) -> Row:
-    """One extraction row from the corpus fields and the extractors' readings of them."""
+def read_classification(config: dict[str, Any], path: Path = CLASSIFICATION) -> dict[str, Row]:
+    """The reviewers' condition and nerve groups by corpus key; every code must be one the config lists."""
+    values = {f["name"]: set(f.get("values", {})) for f in config["extraction"]["fields"]}
+    groups: dict[str, Row] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            for column in GROUP_COLUMNS:
+                if row[column] not in values[column]:
+                    raise ValueError(f"{path.name}:{line}: {column} {row[column]!r} is not a code of the config")
+            groups[row["key"]] = {column: row[column] for column in GROUP_COLUMNS}
+    return groups
+
+
+def study_row(work_id: str, label: str, row: Row, designs: set[str], readings: dict[str, str],
+              classification: dict[str, Row]) -> Row:
+    """One extraction row from the corpus fields, the extractors' readings and the reviewers' classification."""
     design = readings.get("design") or row["design"] or "other"
     if design not in designs:
         raise ValueError(f"{row['key']}: design {design!r} is not in config extraction.designs")
+    if row["key"] not in classification:
+        raise ValueError(f"{row['key']}: included but not classified in {CLASSIFICATION.name}")
+    groups = classification[row["key"]]
     return {
         "work_id": work_id,
         "study_label": label,
@@ -495,7 +518,10 @@ def study_row(work_id: str, label: str, row: Row, designs: set[str], readings: d
         "condition": row["condition"],
         "pain_category": row["pain_category"],
         "target_nerve": row["target_nerve"],
+        "condition_group": groups["condition_group"],
+        "nerve_group": groups["nerve_group"],
         "guidance": row["guidance"],
+        "device": row["device"],
         "n_patients": parse_n_patients(row["n_patients"]),
         "comparator": row["comparator"],
         "follow_up": row["follow_up"],
@@ -659,8 +685,12 @@ def main() -> int:
     unread = sorted(set(readings) - {row["key"] for _, row in included})
     if unread:
         raise ValueError(f"readings.csv names corpus rows that are not included studies: {unread}")
-    studies = [study_row(work_id, labels[work_id], row, designs, readings.get(row["key"], {}))
+    classification = read_classification(config)
+    studies = [study_row(work_id, labels[work_id], row, designs, readings.get(row["key"], {}), classification)
                for work_id, row in included]
+    unused = sorted(set(classification) - {row["key"] for _, row in included})
+    if unused:
+        raise ValueError(f"{CLASSIFICATION.name} classifies corpus rows that are not included: {unused}")
     from reviewflow.dedup.overrides import OVERRIDE_COLUMNS  # the layouts the workflow reads
     from reviewflow.screening.decisions import DECISION_COLUMNS as SCREENING_COLUMNS
 
