@@ -63,9 +63,20 @@ def _field_cell(study: pd.Series, field: Field) -> str:
     return cell(value)
 
 
+STUDY_WIDTH = 18
+"""Relative width of the study column: a citation renders as "Author et al. (year)", longer than its key."""
+
+
 def _widths(header: list[str], rows: list[list[str]]) -> list[int]:
-    """Relative column widths from the longest cell of each column, capped so no column swallows the page."""
-    return [min(40, max(8, len(title), *(len(row[i]) // 3 for row in rows))) for i, title in enumerate(header)]
+    """Relative column widths: the study column fixed, the others from the mean length of their cells, within
+    bounds so short codes stay legible and long text does not swallow the page."""
+    widths = [STUDY_WIDTH]
+    for i in range(1, len(header)):
+        mean = sum(len(row[i]) for row in rows) / len(rows) if rows else 0
+        # Room for the longest word, which cannot wrap (a label such as "Fluoroscopy").
+        word = max((len(word) for row in rows for word in row[i].split()), default=0)
+        widths.append(min(36, max(10, min(word + 3, 18), round(mean / 2))))
+    return widths
 
 
 def study_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: Table,
