@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.test_workflow import small_review  # noqa: F401  (the fixture: two tiny exports, no decisions yet)
+from tests.test_workflow import SHEET_HEADER, sheet_row, small_review  # noqa: F401  (the fixture: two tiny exports)
 
 SUMMARY = "reviewflow build: "
 
@@ -73,12 +73,9 @@ def test_a_draft_builds_before_screening_and_the_final_build_still_refuses(small
     # Everything decided and extracted: the final build re-runs the draft's stages and leaves nothing marked.
     pd.DataFrame({"work_id": included[2:], "stage": "full_text", "reviewer": "AB", "decision": "include",
                   "reason": "", "note": ""}).to_csv(small_review / "data/screening/full_text_2.csv", index=False)
-    header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
-              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
-              "adverse_events,outcome_summary\n")
-    rows = [f"{w},Study {i},case_series,pain,,nerve,ultrasound,{i + 1},,3 months,,NRS,nrs,7,{i},na,,"
-            for i, w in enumerate(included)]
-    (small_review / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    rows = [sheet_row(w, i) for i, w in enumerate(included)]
+    (small_review / "data/extraction/studies.csv").write_text(SHEET_HEADER + "\n".join(rows) + "\n",
+                                                               encoding="utf-8")
     done = build(small_review)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().splitlines()[-1].startswith(f"{SUMMARY}done, ")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import CONFIG_TEXT, MEDLINE_TEXT, REPO, RIS_TEXT
+from tests.conftest import GROUPED_CONFIG_TEXT, MEDLINE_TEXT, REPO, RIS_TEXT
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
@@ -26,6 +26,18 @@ def snakemake(project: Path, *extra: str) -> subprocess.CompletedProcess:
     return run([str(SNAKEMAKE), "--cores", "2", "--quiet", "rules", *extra], project)
 
 
+SHEET_HEADER = ("work_id,study_label,design,condition,pain_category,target_nerve,condition_group,nerve_group,guidance,"
+                "device,n_patients,comparator,follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,"
+                "pain_followup,significant,adverse_events,outcome_summary\n")
+"""The shipped form's extraction sheet, whose manuscript the small review renders."""
+
+
+def sheet_row(work_id: str, index: int) -> str:
+    """One filled extraction row of the small review: a small case series of thoracic pain."""
+    return (f"{work_id},Study {index},case_series,pain,,nerve,thoracic,intercostal,ultrasound,,{index + 1},,"
+            f"3 months,,NRS,nrs,7,{index},na,,")
+
+
 @pytest.fixture
 def small_review(project_copy: Path) -> Path:
     """The project with the shipped data replaced by two tiny exports and no decisions yet."""
@@ -36,7 +48,7 @@ def small_review(project_copy: Path) -> Path:
         (project_copy / "data/raw" / database / name).write_text(text, encoding="utf-8")
     (project_copy / "data/screening").mkdir()
     (project_copy / "data/extraction").mkdir()
-    (project_copy / "config/review.yaml").write_text(CONFIG_TEXT, encoding="utf-8")
+    (project_copy / "config/review.yaml").write_text(GROUPED_CONFIG_TEXT, encoding="utf-8")
     # The shipped review's dedup decisions name its records; a new review starts with none.
     (project_copy / "data/dedup/overrides.csv").write_text("record_id_a,record_id_b,decision,reason\n",
                                                            encoding="utf-8")
@@ -62,19 +74,15 @@ def test_workflow_guides_a_reviewer_from_exports_to_pdf(small_review: Path) -> N
     awaiting.assign(reviewer="AB", decision="include", reason="").to_csv(
         small_review / "data/screening/full_text.csv", index=False)
 
-    header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
-              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
-              "adverse_events,outcome_summary\n")
-    (small_review / "data/extraction/studies.csv").write_text(header, encoding="utf-8")
+    (small_review / "data/extraction/studies.csv").write_text(SHEET_HEADER, encoding="utf-8")
     third = snakemake(small_review)
     assert "3 problem(s) in the extraction sheet" in third.stderr
     assert "expected a row for this included work" in third.stderr
     errors = pd.read_csv(small_review / "results/extraction_errors.csv", dtype=str, keep_default_na=False)
     assert sorted(errors["study"]) == sorted(awaiting["work_id"]) and set(errors["field"]) == {"work_id"}
 
-    rows = [f"{w},Study {i},case_series,pain,,nerve,ultrasound,{i + 1},,3 months,,NRS,nrs,7,{i},na,," for i, w in
-            enumerate(sorted(awaiting["work_id"]))]
-    (small_review / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    rows = [sheet_row(w, i) for i, w in enumerate(sorted(awaiting["work_id"]))]
+    (small_review / "data/extraction/studies.csv").write_text(SHEET_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     fourth = snakemake(small_review)
     assert fourth.returncode == 0, fourth.stderr
     prisma = json.loads((small_review / "results/prisma.json").read_text())
@@ -165,12 +173,8 @@ def test_a_review_of_one_database_builds_to_a_pdf(small_review: Path) -> None:
         awaiting.assign(reviewer="AB", decision="include", reason="").to_csv(
             small_review / f"data/screening/{stage}.csv", index=False)
         snakemake(small_review)
-    header = ("work_id,study_label,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,"
-              "follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
-              "adverse_events,outcome_summary\n")
-    rows = [f"{w},Study {i},case_series,pain,,nerve,ultrasound,{i + 1},,3 months,,NRS,nrs,7,{i},na,," for i, w in
-            enumerate(sorted(awaiting["work_id"]))]
-    (small_review / "data/extraction/studies.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    rows = [sheet_row(w, i) for i, w in enumerate(sorted(awaiting["work_id"]))]
+    (small_review / "data/extraction/studies.csv").write_text(SHEET_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     final = snakemake(small_review)
     assert final.returncode == 0, final.stderr
     prisma = json.loads((small_review / "results/prisma.json").read_text())

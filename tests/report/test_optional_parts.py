@@ -28,7 +28,8 @@ def test_design_table_without_a_published_reference_has_no_published_column() ->
 
 def test_no_comparison_figure_without_a_published_reference_and_a_stale_one_is_removed(tmp_path: Path) -> None:
     assert "reproduction" in figure_names(CONFIG)
-    assert figure_names(WITHOUT_REFERENCE) == ["prisma_flow", "design_breakdown"]
+    assert figure_names(WITHOUT_REFERENCE) == ["prisma_flow", "design_breakdown", "conditions_by_nerve",
+                                               "pain_before_after"]
     outdir = tmp_path / "figures"
     outdir.mkdir()
     (outdir / "reproduction.png").write_bytes(b"from an earlier build")
