@@ -174,28 +174,29 @@ def test_the_extraction_template_saved_back_part_done_is_accepted(review: Review
     with pytest.raises(InputError, match="extraction sheet not found"):
         extract(review, sheet_path, screening)
     template = pd.read_csv(review.project / "results/awaiting_extraction.csv", dtype=str, keep_default_na=False)
-    assert list(template.columns) == EXTRACTION_HEADER.strip().split(",") + ["first_author", "year", "title"]
+    sheet_columns = [c for c in EXTRACTION_HEADER.strip().split(",") if c != "study_label"]
+    assert list(template.columns) == [*sheet_columns, "report_of", "first_author", "year", "title"]
     shoulder, knee = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
-    filled = ["Smith 2015", "case_series", "shoulder pain", "", "", "", "3", "", "3 months", "", "NRS", "nrs", "7",
+    filled = ["case_series", "shoulder pain", "", "", "", "3", "", "3 months", "", "NRS", "nrs", "7",
               "3", "na", "", ""]
-    template.loc[template["work_id"] == shoulder, template.columns[1:18]] = filled
+    template.loc[template["work_id"] == shoulder, template.columns[1:17]] = filled
     template.to_csv(sheet_path, index=False)
     with pytest.raises(InputError, match=rf"1 problem\(s\) .*record {knee}; field 'work_id'; expected a row for"):
         extract(review, sheet_path, screening)
     assert pd.read_csv(review.project / "results/awaiting_extraction.csv", dtype=str)["work_id"].tolist() == [knee]
 
-    template.loc[template["work_id"] == knee, "study_label"] = "Brown 2020"
+    template.loc[template["work_id"] == knee, "condition"] = "knee pain"
     template.to_csv(sheet_path, index=False)
     # A row begun is checked like any other.
     with pytest.raises(InputError, match=rf"problem\(s\) .*record {knee}; field 'design'; expected one of rct"):
         extract(review, sheet_path, screening)
-    template.loc[template["work_id"] == knee, template.columns[1:18]] = [
-        "Brown 2020", "rct", "knee pain", "", "", "", "40", "sham", "6 months", "", "VAS", "vas10", "6.5", "3.5",
+    template.loc[template["work_id"] == knee, template.columns[1:17]] = [
+        "rct", "knee pain", "", "", "", "40", "sham", "6 months", "", "VAS", "vas10", "6.5", "3.5",
         "yes", "", ""]
     template.to_csv(sheet_path, index=False)
     studies = extract(review, sheet_path, screening)
-    assert studies["study_label"].tolist() == sorted(["Smith 2015", "Brown 2020"], key=lambda label: {
-        "Smith 2015": shoulder, "Brown 2020": knee}[label])
+    labels = {shoulder: "Smith and Jones (2015)", knee: "Brown (2020)"}
+    assert studies["study_label"].tolist() == [labels[w] for w in studies["work_id"]]
     assert studies["title"].tolist() == review.works.set_index("work_id").loc[studies["work_id"], "title"].tolist()
 
 

@@ -70,30 +70,31 @@ def test_the_template_round_trip_with_a_form_of_its_own(review: Review) -> None:
     with pytest.raises(InputError, match="extraction sheet not found"):
         extract(review, screening)
     template = pd.read_csv(review.project / "results/awaiting_extraction.csv", dtype=str, keep_default_na=False)
-    assert list(template.columns) == ["work_id", "study_label", "design", "setting", "participants", "programme",
-                                      "blinded", "mood_before", "mood_after", "started", "notes",
+    assert list(template.columns) == ["work_id", "design", "setting", "participants", "programme", "blinded",
+                                      "mood_before", "mood_after", "started", "notes", "report_of",
                                       "first_author", "year", "title"]
     dictionary = (review.project / "results/extraction_form.md").read_text(encoding="utf-8")
     assert "| programme | Programme length |" in dictionary and "`hospital` = Hospital" in dictionary
 
-    fill(review, {shoulder: ["Smith 2015", "case_series", "Community", "12", "3 months", "", "20", "12.50",
+    fill(review, {shoulder: ["case_series", "Community", "12", "3 months", "", "20", "12.50",
                              "2015-03", "home programme"],
-                  knee: ["Brown 2020", "rct", "hospital", "40", "12 wk", "YES", "", "", "", ""]})
+                  knee: ["rct", "hospital", "40", "12 wk", "YES", "", "", "", ""]})
     studies = extract(review, screening)
     rows = studies.set_index("study_label")
-    assert rows.loc["Smith 2015", ["setting", "programme", "mood_after"]].tolist() == ["community", "13.04", "12.5"]
-    assert rows.loc["Brown 2020", ["setting", "programme", "blinded"]].tolist() == ["hospital", "12", "yes"]
+    assert rows.loc["Smith and Jones (2015)", ["setting", "programme", "mood_after"]].tolist() == [
+        "community", "13.04", "12.5"]
+    assert rows.loc["Brown (2020)", ["setting", "programme", "blinded"]].tolist() == ["hospital", "12", "yes"]
     assert "pain" not in " ".join(studies.columns)
 
 
 @pytest.mark.parametrize(("cells", "field", "value", "wanted"), [
-    (["Brown 2020", "rct", "hospital", "40", "about 3 months"], "programme", "about 3 months",
+    (["rct", "hospital", "40", "about 3 months"], "programme", "about 3 months",
      r"^a duration in weeks such as '6 months'.*not a range"),
-    (["Brown 2020", "rct", "clinic", "40"], "setting", "clinic", r"^one of community, hospital"),
-    (["Brown 2020", "rct", "", "0"], "participants", "0", r"at least 1"),
-    (["Brown 2020", "rct", "", "40", "", "", "", "70"], "mood_after", "70", r"from 0 to 63"),
-    (["Brown 2020", "rct", "", "40", "", "", "", "", "2020-02-30"], "started", "2020-02-30", r"^a date YYYY-MM-DD"),
-    (["Brown 2020", "rct", "", ""], "participants", "", r"^a whole number, at least 1 \(required for design rct;"),
+    (["rct", "clinic", "40"], "setting", "clinic", r"^one of community, hospital"),
+    (["rct", "", "0"], "participants", "0", r"at least 1"),
+    (["rct", "", "40", "", "", "", "70"], "mood_after", "70", r"from 0 to 63"),
+    (["rct", "", "40", "", "", "", "", "2020-02-30"], "started", "2020-02-30", r"^a date YYYY-MM-DD"),
+    (["rct", "", ""], "participants", "", r"^a whole number, at least 1 \(required for design rct;"),
 ])
 def test_errors_name_file_line_record_field_and_what_is_expected(review: Review, cells: list[str], field: str,
                                                                  value: str, wanted: str) -> None:
@@ -102,7 +103,7 @@ def test_errors_name_file_line_record_field_and_what_is_expected(review: Review,
     with pytest.raises(InputError):
         extract(review, screening)
     knee = review.work("Cryoneurolysis for knee")
-    sheet = fill(review, {review.work("Ultrasound-guided"): ["Smith 2015", "case_series"], knee: cells})
+    sheet = fill(review, {review.work("Ultrasound-guided"): ["case_series"], knee: cells})
     line = 2 + pd.read_csv(sheet, dtype=str)["work_id"].tolist().index(knee)
     with pytest.raises(InputError, match=rf"studies.csv:{line}: 1 problem\(s\) in the extraction sheet; "
                                          rf"record {knee}; field '{field}'") as stop:
@@ -120,8 +121,8 @@ def test_numbers_tables_and_figures_follow_the_form(review: Review, tmp_path: Pa
     shoulder, knee = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
     with pytest.raises(InputError):
         extract(review, screening)
-    fill(review, {shoulder: ["Smith 2015", "case_series", "community", "12", "6", "no", "20", "12.5"],
-                  knee: ["Brown 2020", "rct", "hospital", "40", "12 wk", "", "30", "18", "", "sham walking"]})
+    fill(review, {shoulder: ["case_series", "community", "12", "6", "no", "20", "12.5"],
+                  knee: ["rct", "hospital", "40", "12 wk", "", "30", "18", "", "sham walking"]})
     studies = extract(review, screening)
     prisma = compute_prisma(review.report, review.works, review.auto, screening, review.config)
     numbers = {name: item["value"] for name, item in compute_numbers(prisma, studies, review.config).items()}

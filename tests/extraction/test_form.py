@@ -40,7 +40,7 @@ def load(tmp_path: Path, config: dict) -> dict:
 
 def test_a_valid_form_gives_the_sheet_columns_in_order(tmp_path: Path) -> None:
     form = form_from_config(load(tmp_path, config_with(FIELDS)))
-    assert form.columns == ["work_id", "study_label", "design", "setting", "participants", "programme", "blinded"]
+    assert form.columns == ["work_id", "design", "setting", "participants", "programme", "blinded"]
     assert form.field("programme").heading == "Programme length (weeks)"
     assert form.field("blinded").codes == {"yes": "Yes", "no": "No"}
 

@@ -28,7 +28,6 @@ def form_markdown(form: Form) -> str:
     """One table row per column of the extraction sheet, fixed columns first."""
     rows = [
         ("work_id", "Work id", "the included work's id, as in results/awaiting_extraction.csv", "required"),
-        ("study_label", "Study", "short label shown in tables, e.g. 'Wolter 2011'; unique", "required"),
         ("design", "Design", "one of " + ", ".join(f"`{c}` ({label})" for c, label in form.designs.items()),
          "required"),
     ]
@@ -42,9 +41,15 @@ def form_markdown(form: Form) -> str:
         rows.append((field.name, field.label, f"{field.description} ({field.type}); {accepted}".lstrip(),
                      "required" if field.required else
                      ("for " + ", ".join(field.required_for) if field.required_for else "no")))
+    rows.append(("report_of", "Further report of",
+                 "only on the row of a further report of a study (e.g. a trial's follow-up paper): the work id of "
+                 "the study's main work, whose row holds the study's data; every other column stays empty",
+                 "no (optional column)"))
     lines = ["# Extraction form", "",
              "Generated from `extraction.fields` in the config. Do not edit; fill in "
-             "results/awaiting_extraction.csv and save it as the extraction sheet.", "",
+             "results/awaiting_extraction.csv and save it as the extraction sheet. Study labels (\"Wolter et al. "
+             "(2011)\") are generated from each work's authors, year and title; a `study_label` column is "
+             "ignored.", "",
              "| column | label | what to write | required |", "| :--- | :--- | :--- | :--- |"]
     lines += ["| " + " | ".join(_cell(part) for part in row) + " |" for row in rows]
     if form.rules:

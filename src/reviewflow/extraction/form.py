@@ -24,8 +24,10 @@ from reviewflow.extraction.scales import check_scales, value_labels, value_range
 if TYPE_CHECKING:
     from reviewflow.extraction.grouping import Synthesis
 
-FIXED = ("work_id", "study_label", "design")
+FIXED = ("work_id", "design")
 """Columns every review's extraction sheet has, before the form's own fields."""
+RESERVED = (*FIXED, "study_label", "report_of", "report_work_ids")
+"""Names no field may take: the fixed columns, and those extraction/labels.py and extraction/reports.py use."""
 
 TYPES = ("integer", "number", "text", "category", "yes_no", "duration", "date")
 NUMERIC = ("integer", "number", "duration")
@@ -142,9 +144,9 @@ def _field(index: int, raw: dict[str, Any], designs: dict[str, str], source: str
     if not _IDENTIFIER.match(name):
         raise _fail(f"field name {name!r} is not an identifier", f"{path}.name", source,
                     "lower-case letters, digits and underscores, starting with a letter")
-    if name in FIXED:
+    if name in RESERVED:
         raise _fail(f"field name {name!r} is a fixed column", f"{path}.name", source,
-                    f"a name other than {', '.join(FIXED)} (every sheet has these)")
+                    f"a name other than {', '.join(RESERVED)} (every sheet or studies table has these)")
     values = raw.get("values")
     if kind == "category":
         if not values:

@@ -32,8 +32,6 @@ def extraction_schema(form: Form) -> pa.DataFrameSchema:
     columns = {
         "work_id": pa.Column(str, pa.Check.str_matches(r"^W[0-9a-f]{12}$"),
                              description="the included work's id (W followed by 12 hex digits)"),
-        "study_label": pa.Column(str, pa.Check.str_length(min_value=1), unique=True,
-                                 description="short label shown in tables, e.g. 'Wolter 2011'; unique"),
         "design": pa.Column(str, description="a design code listed under extraction.designs in the config"),
     }
     for field in form.fields:

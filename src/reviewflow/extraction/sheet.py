@@ -34,6 +34,8 @@ from reviewflow.extraction.dual import (
     write_conflicts,
 )
 from reviewflow.extraction.form import form_from_config
+from reviewflow.extraction.labels import drop_typed_labels, with_labels
+from reviewflow.extraction.reports import REPORT_OF, attach_reports, keep_links, split_report_rows
 from reviewflow.extraction.schema import extraction_schema
 from reviewflow.problems import Problems, schema_problems
 from reviewflow.screening import carry_over
@@ -49,8 +51,10 @@ BIBLIOGRAPHIC = ["first_author", "authors", "year", "title", "journal", "journal
 
 
 def _write_awaiting(missing: list[str], works: pd.DataFrame, columns: list[str], awaiting_path: Path) -> None:
-    """Rows to paste into the extraction sheet: work id filled in, title and year shown for orientation."""
-    write_table(awaiting_extraction_sheet(missing, works, columns), awaiting_path, sort_by=["work_id"])
+    """Rows to paste into the extraction sheet: work id filled in, title and year shown for orientation, and
+    ``report_of`` for a work that turns out to be a further report of another study."""
+    write_table(awaiting_extraction_sheet(missing, works, [*columns, REPORT_OF]), awaiting_path,
+                sort_by=["work_id"])
 
 
 def _filled_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -88,6 +92,7 @@ def check_extraction(
     files = sheet_files(path)
     problems = Problems()
     frames: dict[str, pd.DataFrame] = {}
+    linked: list[pd.DataFrame] = [pd.DataFrame({"work_id": pd.Series(dtype=str), REPORT_OF: pd.Series(dtype=str)})]
     for name, file in files.items():
         if name == SINGLE and not file.exists():
             if not draft:
@@ -95,7 +100,9 @@ def check_extraction(
                                     disagreements_path, conflicts_path if changes is not None else None)
             frames[name] = pd.DataFrame({column: pd.Series(dtype=str) for column in columns})
             continue
-        frame = _filled_rows(read_table(file, required=columns), columns)
+        frame, links = split_report_rows(drop_typed_labels(read_table(file, required=columns), file), file, columns)
+        linked.append(links)
+        frame = _filled_rows(frame, columns)
         problems.extend(schema_problems(frame, schema, file=file, study_column="work_id"))
         problems.extend(row_problems(frame, form, file))
         frames[name] = safe_normalise(frame, form)
@@ -110,7 +117,10 @@ def check_extraction(
     retired = {work for conflict in id_conflicts for work in conflict["old_work_id"].split("; ")}
     problems.extend(extra_rows({files[name]: frame for name, frame in frames.items()}, included, retired))
     extracted = {work for frame in frames.values() for work in frame["work_id"]}
-    missing = sorted(included - extracted)
+    # Every extractor may write the same further-report row; one copy of each link is the study's.
+    links = pd.concat(linked).drop_duplicates(subset=["work_id", REPORT_OF])
+    links = keep_links(links, extracted, included, files.get(SINGLE, path.parent), draft)
+    missing = sorted(included - extracted - set(links["work_id"]))
     _write_awaiting(missing, works, columns, awaiting_path)
     if missing and not draft:
         problems.extend(missing_rows(missing, path if SINGLE in files else path.parent, awaiting_path))
@@ -131,7 +141,8 @@ def check_extraction(
     if missing and draft:
         log.warning("draft: %d included work(s) await extraction (listed in %s)", len(missing), awaiting_path)
     biblio = works.set_index("work_id")[BIBLIOGRAPHIC]
-    joined = frame.join(biblio, on="work_id")
+    joined = attach_reports(with_labels(frame.join(biblio, on="work_id")), links)
+    joined.insert(2, "report_work_ids", joined.pop("report_work_ids"))
     return joined.sort_values("work_id", kind="mergesort").reset_index(drop=True)
 
 

@@ -100,7 +100,6 @@ DUPLICATE_REASON = "other"
 
 STUDY_COLUMNS = [
     "work_id",
-    "study_label",
     "design",
     "condition",
     "pain_category",
@@ -441,14 +440,6 @@ def screening_rows(row: Row, work_id: str, note: str, duplicate_of: str = "") ->
 # ----------------------------------------------------------------------------------------------------
 
 
-def first_surname(authors: str) -> str:
-    """Surname of the first corpus author ("Wolter T" -> "Wolter", "von Falck" -> "von Falck")."""
-    from build_exports import split_author  # same folder; shares the author rule with the exports
-
-    first = authors.split(";")[0].strip()
-    return split_author(first)[0] if first else ""
-
-
 def parse_n_patients(value: str) -> str:
     """A plain integer as is; the leading integer of "83 (39 cryoneurolysis, 44 steroid)"; otherwise blank."""
     match = re.fullmatch(r"(\d+)(?: \(.*\))?", value)
@@ -458,27 +449,6 @@ def parse_n_patients(value: str) -> str:
 def parse_pain(value: str) -> str:
     """The value when it is a plain number ("7.70", "3"); blank for anything with words, ranges or groups."""
     return value if re.fullmatch(r"\d+(?:\.\d+)?", value) else ""
-
-
-def study_labels(included: list[tuple[str, Row]]) -> dict[str, str]:
-    """Label each included work "Surname Year" (corpus key when no author, "Surname n.d." when no year);
-    labels that repeat get "a", "b", ... appended in work_id order."""
-    base: dict[str, str] = {}
-    for work_id, row in included:
-        surname = first_surname(row["authors"])
-        base[work_id] = f"{surname} {row['year'] or 'n.d.'}" if surname else row["key"]
-    counts: dict[str, int] = {}
-    for label in base.values():
-        counts[label] = counts.get(label, 0) + 1
-    seen: dict[str, int] = {}
-    labels = {}
-    for work_id in sorted(base):
-        label = base[work_id]
-        if counts[label] > 1:
-            seen[label] = seen.get(label, 0) + 1
-            label = f"{label}{chr(ord('a') + seen[label] - 1)}"
-        labels[work_id] = label
-    return labels
 
 
 def read_readings(path: Path = READINGS) -> dict[str, dict[str, str]]:
@@ -502,7 +472,7 @@ def read_classification(config: dict[str, Any], path: Path = CLASSIFICATION) -> 
     return groups
 
 
-def study_row(work_id: str, label: str, row: Row, designs: set[str], readings: dict[str, str],
+def study_row(work_id: str, row: Row, designs: set[str], readings: dict[str, str],
               classification: dict[str, Row]) -> Row:
     """One extraction row from the corpus fields, the extractors' readings and the reviewers' classification."""
     design = readings.get("design") or row["design"] or "other"
@@ -513,7 +483,6 @@ def study_row(work_id: str, label: str, row: Row, designs: set[str], readings: d
     groups = classification[row["key"]]
     return {
         "work_id": work_id,
-        "study_label": label,
         "design": design,
         "condition": row["condition"],
         "pain_category": row["pain_category"],
@@ -680,13 +649,12 @@ def main() -> int:
         )
         return 1
 
-    labels = study_labels(included)
     readings = read_readings()
     unread = sorted(set(readings) - {row["key"] for _, row in included})
     if unread:
         raise ValueError(f"readings.csv names corpus rows that are not included studies: {unread}")
     classification = read_classification(config)
-    studies = [study_row(work_id, labels[work_id], row, designs, readings.get(row["key"], {}), classification)
+    studies = [study_row(work_id, row, designs, readings.get(row["key"], {}), classification)
                for work_id, row in included]
     unused = sorted(set(classification) - {row["key"] for _, row in included})
     if unused:
