@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from reviewflow.errors import InputError, InvariantError
-from reviewflow.synthesis.numbers import compute_numbers, variables_yaml
+from reviewflow.synthesis.numbers import Numbers, compute_numbers, variables_yaml
 from reviewflow.synthesis.prisma import compute_prisma
-from reviewflow.synthesis.prisma_update import check_update, compute_update, split_searches
+from reviewflow.synthesis.prisma_update import add_update_numbers, check_update, compute_update, split_searches
 from tests.conftest import CONFIG_TEXT
 
 CONFIG_PATH = Path("config/review.yaml")
@@ -153,7 +153,8 @@ def test_a_draft_update_balances_with_awaiting_terms_on_both_sides() -> None:
     ("previous_version.records", 5, "every record: records of previous searches + records identified in the "
                                     "update = records identified: 12 != 11"),
     ("removed_before_screening.duplicates_of_previous", 2, "duplicates = duplicates of previous works"),
-    ("included", 2, "update: assessed = excluded at full text + included: 2 != 3"),
+    ("included_reports", 2, "update: assessed = excluded at full text + included reports: 2 != 3"),
+    ("included", 2, "total studies included = previous + new: 3 != 4"),
 ])
 def test_update_counts_that_do_not_balance_are_refused(path: str, value: int, identity: str) -> None:
     prisma, update = update_counts()
@@ -175,3 +176,27 @@ def test_records_from_a_file_no_search_lists_are_an_internal_error() -> None:
     with pytest.raises(InvariantError, match="record pubmed:1 comes from a file no search"):
         compute_update(prisma, split_searches(conf, SEARCHES, CONFIG_PATH), t["records"], t["works"], t["auto"],
                        t["screening"], conf)
+
+
+def test_studies_and_reports_in_an_update() -> None:
+    """W3 (previous) and N5 (new) are further reports of W1: one study, three reports; N5 is a new report of a
+    study the previous version included, so it counts among the update's reports but not its new studies."""
+    conf, t = config(), tables()
+    further = {"W3", "N5"}
+    prisma = compute_prisma(t["report"], t["works"], t["auto"], t["screening"], conf, further=further)
+    assert (prisma["included"], prisma["included_reports"]) == (1, 3)
+    split = split_searches(conf, t["report"]["searches"], CONFIG_PATH)
+    update = compute_update(prisma, split, t["records"], t["works"], t["auto"], t["screening"], conf,
+                            further=further)
+    previous = update["previous_version"]
+    assert (previous["studies_included"], previous["reports_included"]) == (1, 2)
+    assert (update["included"], update["reports_included"]) == (0, 1)
+    assert (update["total_studies_included"], update["total_reports_included"]) == (1, 3)
+    numbers = Numbers()
+    add_update_numbers(numbers, prisma | {"update": update})
+    assert (numbers.items["prisma.update.included"]["value"],
+            numbers.items["prisma.update.reports_included"]["value"]) == (0, 1)
+    broken = copy.deepcopy(update)
+    broken["total_reports_included"] = 1
+    with pytest.raises(InvariantError, match=r"total reports included = reports included in the review: 1 != 3"):
+        check_update(broken, prisma)

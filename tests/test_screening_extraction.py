@@ -208,5 +208,5 @@ def test_unbalanced_prisma_is_caught() -> None:
         "assessed_full_text": 3, "excluded_full_text": [{"reason": "x", "label": "X", "count": 1}],
         "excluded_full_text_total": 1, "included": 1,
     }
-    with pytest.raises(InvariantError, match=r"assessed = excluded at full text \+ included: 3 != 2"):
+    with pytest.raises(InvariantError, match=r"assessed = excluded at full text \+ included reports: 3 != 2"):
         check_prisma(prisma)

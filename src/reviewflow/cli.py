@@ -185,6 +185,7 @@ def cmd_extract(args: argparse.Namespace) -> None:
 
 
 def cmd_synthesise(args: argparse.Namespace) -> None:
+    from reviewflow.extraction.reports import further_reports
     from reviewflow.synthesis.draft import refuse_draft_results
     from reviewflow.synthesis.numbers import compute_numbers, variables_yaml
     from reviewflow.synthesis.prisma import compute_prisma
@@ -199,7 +200,8 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
     if not args.draft:
         refuse_draft_results(screening, Path(args.screening))
     draft_studies = studies if args.draft else None
-    prisma = compute_prisma(report, works, auto_excluded, screening, config, studies=draft_studies)
+    further = further_reports(studies)
+    prisma = compute_prisma(report, works, auto_excluded, screening, config, studies=draft_studies, further=further)
     split = split_searches(config, report.get("searches"), Path(args.config))
     if split is not None and "other_methods" in prisma:
         raise InputError("the PRISMA diagram of an updated review with an other-methods arm is not supported yet",
@@ -212,7 +214,7 @@ def cmd_synthesise(args: argparse.Namespace) -> None:
                              expected="results/records.csv")
         records = read_table(Path(args.records), required=["record_id", "database", "source_file"])
         prisma["update"] = compute_update(prisma, split, records, works, auto_excluded, screening, config,
-                                          studies=draft_studies)
+                                          studies=draft_studies, further=further)
     pairs = read_table(Path(args.dedup_pairs), required=["rule", "verdict"])
     agreement = None
     if args.screening_agreement:
@@ -250,7 +252,8 @@ def cmd_figures(args: argparse.Namespace) -> None:
 def cmd_tables(args: argparse.Namespace) -> None:
     from reviewflow.report.tables import make_tables
 
-    make_tables(_config(args), Path(args.studies), Path(args.prisma), Path(args.outdir), Path(args.bibliography))
+    make_tables(_config(args), Path(args.studies), Path(args.prisma), Path(args.outdir), Path(args.bibliography),
+                Path(args.works) if args.works else None)
 
 
 def cmd_search_report(args: argparse.Namespace) -> None:
@@ -407,6 +410,7 @@ def _parser() -> argparse.ArgumentParser:
     stage("tables", cmd_tables, "Write the manuscript's tables and the bibliography of included studies.",
           ("--studies", "studies CSV"), ("--prisma", "PRISMA JSON"), ("--outdir", "tables folder"),
           ("--bibliography", "output BibTeX"))
+    sub.choices["tables"].add_argument("--works", help="works CSV, for the further reports of included studies")
     stage("search-report", cmd_search_report, "Write the PRISMA-S search report (Markdown for the manuscript) "
           "and its data with the 16 checklist items, from the search log, the snapshots' provenance, the import "
           "and the deduplication.",

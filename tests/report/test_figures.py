@@ -312,7 +312,7 @@ def test_prisma_reports_every_failing_identity_at_once() -> None:
     with pytest.raises(ValueError) as info:
         build_prisma_figure(prisma)
     message = str(info.value)
-    assert "assessed_full_text = excluded_full_text_total + included: 61 != 26 + 30 (= 56)" in message
+    assert "assessed_full_text = excluded_full_text_total + included_reports: 61 != 26 + 30 (= 56)" in message
     assert "excluded_full_text_total = sum(excluded_full_text[].count): 26 != 1 + 12 (= 13)" in message
 
 

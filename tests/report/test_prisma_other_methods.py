@@ -109,9 +109,13 @@ def test_the_figure_checks_and_draws_the_second_arm(config: dict[str, Any]) -> N
 def test_unbalanced_arm_counts_are_refused_by_the_figure_and_the_synthesis(config: dict[str, Any]) -> None:
     prisma = compute_prisma(REPORT, WORKS, AUTO, _screening(FINAL), config)
     broken = copy.deepcopy(prisma)
-    broken["other_methods"]["included"] = 2
+    broken["other_methods"]["included_reports"] = 2
     with pytest.raises(PrismaBalanceError, match=r"other_methods.assessed_full_text = excluded_full_text_total "
-                                                 r"\+ included: 2 != 1 \+ 2"):
+                                                 r"\+ included_reports: 2 != 1 \+ 2"):
+        validate_prisma(broken)
+    broken["other_methods"]["included_reports"] = 1
+    broken["other_methods"]["included"] = 2  # more studies than reports
+    with pytest.raises(PrismaBalanceError, match=r"other_methods.included <= other_methods.included_reports"):
         validate_prisma(broken)
     total = copy.deepcopy(prisma)
     total["included"] = 3

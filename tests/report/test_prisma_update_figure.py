@@ -112,6 +112,7 @@ def test_a_flow_without_full_text_exclusions_says_none_were_excluded(tmp_path: P
     prisma = update_prisma()
     for flow in (prisma, prisma["update"]):
         flow["included"] += flow["excluded_full_text_total"]
+        flow["included_reports"] = flow["included"]
         flow["excluded_full_text_total"], flow["excluded_full_text"] = 0, []
     prisma["update"]["reports_included"] = prisma["update"]["included"]
     for key in ("total_studies_included", "total_reports_included"):

@@ -20,6 +20,8 @@ from reviewflow.extraction.form import (
     Table,
     form_from_config,
 )
+from reviewflow.extraction.reports import further_report_works
+from reviewflow.extraction.sheet import BIBLIOGRAPHIC
 from reviewflow.report.bibliography import escape_bibtex, verbatim_bibtex, write_bibtex
 from reviewflow.synthesis.groups import design_group_counts
 from reviewflow.synthesis.numbers import percent
@@ -79,6 +81,13 @@ def _widths(header: list[str], rows: list[list[str]]) -> list[int]:
     return widths
 
 
+def study_cell(study: pd.Series, keys: dict[str, str]) -> str:
+    """The study's generated label, then a citation of each of its reports (main work first), so a trial and its
+    follow-up paper are one row citing both."""
+    reports = [r.strip() for r in str(study.get("report_work_ids") or study["work_id"]).split(";") if r.strip()]
+    return f"{cell(study['study_label'])} [{'; '.join('@' + keys[r] for r in reports)}]"
+
+
 def study_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: Table,
                 with_design: bool = False, sized: bool = False) -> str:
     """One row per study of the table's designs: the citation, the design (in the included-studies table) and
@@ -88,7 +97,7 @@ def study_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: 
     header = [table.study_heading, *(["Design"] if with_design else []), *(f.heading for f in fields)]
     align = ["l", *(["l"] if with_design else []), *("r" if f.numeric else "l" for f in fields)]
     rows = [
-        [f"@{keys[s['work_id']]}", *([cell(form.designs[s['design']])] if with_design else []),
+        [study_cell(s, keys), *([cell(form.designs[s['design']])] if with_design else []),
          *(_field_cell(s, f) for f in fields)]
         for _, s in studies.iterrows()
     ]
@@ -206,12 +215,16 @@ def _describe_untitled(studies: pd.DataFrame, topic: str | None = None) -> pd.Da
 
 
 def make_tables(config: dict[str, Any], studies_path: Path, prisma_path: Path, outdir: Path,
-                bibliography: Path) -> None:
-    """Write every manuscript table and the bibliography they cite."""
+                bibliography: Path, works_path: Path | None = None) -> None:
+    """Write every manuscript table and the bibliography they cite: every report of every included study, the
+    further reports read from ``works_path`` (results/works.csv)."""
     form = form_from_config(config)
     studies = read_table(studies_path)
     prisma = json.loads(prisma_path.read_text(encoding="utf-8"))
-    keys = write_bibtex(_describe_untitled(studies, form.topic), bibliography)
+    works = (read_table(works_path, columns=["work_id", *BIBLIOGRAPHIC]) if works_path is not None
+             else studies.iloc[0:0])
+    cited = pd.concat([studies, further_report_works(studies, works)], ignore_index=True).fillna("")
+    keys = write_bibtex(_describe_untitled(cited, form.topic), bibliography)
     reference = config.get("published_reference")
     if reference:
         with bibliography.open("a", encoding="utf-8") as handle:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InputError
+from reviewflow.extraction.reports import report_ids
 
 AWAITING_STATUS = {"title_abstract": "awaiting_title_abstract", "full_text": "awaiting_full_text"}
 """The ``final`` status results/screening.csv gives, in a draft only, to a work still awaiting a decision."""
@@ -33,7 +34,7 @@ def awaiting_counts(screening: pd.DataFrame, studies: pd.DataFrame) -> dict[str,
     return {
         "title_abstract": int((final == AWAITING_STATUS["title_abstract"]).sum()),
         "full_text": int((final == AWAITING_STATUS["full_text"]).sum()),
-        "extraction": len(included - set(studies["work_id"])),
+        "extraction": len(included - set(report_ids(studies))),  # a further report is extracted with its study
     }
 
 

@@ -63,6 +63,8 @@ def _flatten_prisma(numbers: Numbers, prisma: dict[str, Any]) -> None:
         numbers.add(f"prisma.full_text_reason.{reason['reason']}", reason["count"],
                     f"Reports excluded at full text: {reason['label']}")
     numbers.add("prisma.included", prisma["included"], "Studies included in the review")
+    numbers.add("prisma.included_reports", prisma["included_reports"],
+                "Reports of the included studies (a study may have several, e.g. a trial and its follow-up)")
     if "registers" in ident:
         for register in ident["registers"]:
             numbers.add(f"prisma.register.{register['id']}", register["records"],
@@ -96,6 +98,10 @@ def add_other_method_numbers(numbers: Numbers, prisma: dict[str, Any]) -> None:
     numbers.add("prisma.other.excluded_full_text", other["excluded_full_text_total"],
                 "Other-methods reports excluded at full text")
     numbers.add("prisma.other.included", other["included"], "Studies included via other methods")
+    numbers.add("prisma.included_reports_via_databases", prisma["included_reports_via_databases"],
+                "Reports of included studies found via databases and registers")
+    numbers.add("prisma.other.included_reports", other["included_reports"],
+                "Reports of included studies found via other methods")
 
 
 def _study_numbers(numbers: Numbers, studies: pd.DataFrame, prisma: dict[str, Any], config: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ A source whose config entry says ``arm: other_methods`` feeds this arm. A work b
 records came from a database or register: a cited or citing work the databases had already found is a duplicate
 of a database record, counted as removed in this arm and never twice in the review. Both arms are computed by the
 same ``screening_flow`` over their own works, so the counts of an arm cannot drift from the main flow's rules;
-the included studies of both arms meet in one "Studies included in review" box.
+the included studies of both arms meet in one "Studies included in review" box (with the reports of them).
 """
 
 from __future__ import annotations

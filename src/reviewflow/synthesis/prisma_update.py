@@ -15,10 +15,12 @@ version (a *previous work*); a work made only of update records is *new*. Then
   studies included count the new works only, exactly as the whole review's flow counts all works;
 - studies included in the previous version = previous works whose status is ``included`` (decisions are per
   work and a work's id never moves, so the previous version's decisions still apply);
-- total studies included = previous + new = every included work.
+- total studies included = previous + new = every included study.
 
-reviewflow does not link several reports of one study (that is data extraction's job), so each included work is
-one study and one report: reports of included studies equal studies included.
+Studies and reports (synthesis/prisma.py): a study is counted in the version of its main work, a report in the
+version of its own work. So "reports of new included studies" counts every report the update included, a new
+report of a study the previous version included among them (the update's flow balances on reports: assessed =
+excluded + included reports), and previous + update reports = every included report.
 """
 
 from __future__ import annotations
@@ -96,9 +98,10 @@ def _search_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 def compute_update(prisma: dict[str, Any], split: tuple[list[dict[str, Any]], list[dict[str, Any]]],
                    records: pd.DataFrame, works: pd.DataFrame, auto_excluded: pd.DataFrame,
                    screening: pd.DataFrame, config: dict[str, Any],
-                   studies: pd.DataFrame | None = None) -> dict[str, Any]:
+                   studies: pd.DataFrame | None = None,
+                   further: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     """prisma.json's ``update`` section (module docstring), checked by ``check_update``. ``prisma`` is the whole
-    review's counts (compute_prisma); ``studies`` is given in a draft, as there."""
+    review's counts (compute_prisma); ``studies`` is given in a draft, and ``further`` always, as there."""
     previous, later = split
     versions = record_versions(records, previous, later)
     members = _members(works)
@@ -120,11 +123,13 @@ def compute_update(prisma: dict[str, Any], split: tuple[list[dict[str, Any]], li
                  for db in config["databases"] if db in searched]
     new_screening = screening[screening["work_id"].isin(new_ids)]
     flow = screening_flow(new_screening, auto_excluded[auto_excluded["work_id"].isin(new_ids)], config,
-                          duplicates=of_previous + within_update)
+                          duplicates=of_previous + within_update, further=further)
     flow["removed_before_screening"] |= {"duplicates_of_previous": of_previous,
                                          "duplicates_within_update": within_update}
     previous_screening = screening[screening["work_id"].isin(previous_works)]
-    previous_included = int((previous_screening["final"] == "included").sum())
+    previous_reports_ids = previous_screening.loc[previous_screening["final"] == "included", "work_id"]
+    previous_reports = len(previous_reports_ids)
+    previous_included = previous_reports - int(previous_reports_ids.isin(further).sum())
     version = config["update"]["previous_version"]
     previous_section: dict[str, Any] = {
         "last_search": version["last_search"],
@@ -132,7 +137,7 @@ def compute_update(prisma: dict[str, Any], split: tuple[list[dict[str, Any]], li
         "records": len(records) - len(update_records),
         "works": len(previous_works),
         "studies_included": previous_included,
-        "reports_included": previous_included,
+        "reports_included": previous_reports,
         **{key: version[key] for key in ("citation", "doi") if key in version},
     }
     update = {
@@ -140,9 +145,9 @@ def compute_update(prisma: dict[str, Any], split: tuple[list[dict[str, Any]], li
         "searches": _search_rows(later),
         "identification": {"databases": databases, "total": len(update_records)},
         **flow,
-        "reports_included": flow["included"],
+        "reports_included": flow["included_reports"],
         "total_studies_included": previous_included + flow["included"],
-        "total_reports_included": previous_included + flow["included"],
+        "total_reports_included": previous_reports + flow["included_reports"],
     }
     if studies is not None:
         update["awaiting"] = awaiting_counts(new_screening, studies)
@@ -172,6 +177,10 @@ def check_update(update: dict[str, Any], prisma: dict[str, Any], *, screening_ro
          previous["reports_included"] + update["reports_included"]),
         ("total studies included = studies included in the review", update["total_studies_included"],
          prisma["included"]),
+        ("total reports included = reports included in the review", update["total_reports_included"],
+         prisma["included_reports"]),
+        ("update: reports of new included studies = included reports of the update's flow",
+         update["reports_included"], update.get("included_reports", update["included"])),
     ]
     if "awaiting" in prisma:
         for key in AWAITING_KEYS:

@@ -1,7 +1,9 @@
 """The counts the PRISMA flow diagram shows, read from ``results/prisma.json`` and checked to balance before
 anything is drawn. A draft's ``awaiting`` section (works awaiting screening, full-text assessment, extraction)
 is read too and added to the identities it belongs to. An updated review's ``update`` section (the new studies'
-flow and the previous version) is checked the same way and tied to the whole review's counts."""
+flow and the previous version) is checked the same way and tied to the whole review's counts. Studies and reports
+are counted apart (``included`` and ``included_reports``): the flow balances on reports, and a study has at least
+one; a prisma.json from before reports were counted (no ``included_reports``) has one report per study."""
 
 from __future__ import annotations
 
@@ -35,12 +37,16 @@ class PrismaCounts:
     excluded_full_text: list[tuple[str, int]]
     excluded_full_text_total: int
     included: int
+    included_reports: int
+    """Reports of the included studies (works): ``included`` is the studies, at most as many."""
     awaiting_title_abstract: int = 0
     awaiting_full_text: int = 0
     awaiting_extraction: int = 0
     update: UpdateCounts | None = None
     included_via_databases: int | None = None
     """With an other-methods arm: the studies this (main) arm included; ``included`` is then the review's total."""
+    included_reports_via_databases: int | None = None
+    """With an other-methods arm: the reports this arm included; ``included_reports`` is then the total."""
     other_methods: PrismaCounts | None = None
     """The other-methods arm (``databases`` holds its methods), when the review has one."""
     automation_overridden: int = 0
@@ -91,14 +97,20 @@ def _with_other_methods(prisma: Mapping[str, Any], main: PrismaCounts) -> tuple[
     node = _section(prisma, "other_methods")
     arm = _flow_counts(node, "other_methods.", sources="methods")
     via_databases = _count(prisma, "included_via_databases")
+    reports_via_databases = (_count(prisma, "included_reports_via_databases")
+                             if "included_reports_via_databases" in prisma else via_databases)
     # awaiting.extraction counts every included study, so it is checked against the total, not this arm's.
-    failures = _flow_failures(replace(main, included=via_databases, awaiting_extraction=0), "awaiting" in prisma, "")
+    failures = _flow_failures(replace(main, included=via_databases, included_reports=reports_via_databases,
+                                      awaiting_extraction=0), "awaiting" in prisma, "")
     if main.awaiting_extraction > main.included:
         failures.append(f"  awaiting.extraction <= included: {main.awaiting_extraction} > {main.included}")
     failures += _flow_failures(arm, "awaiting" in node, "other_methods.", sources="methods")
     failures += _failures([("included = included_via_databases + other_methods.included", main.included,
-                            [via_databases, arm.included])])
-    return replace(main, included_via_databases=via_databases, other_methods=arm), failures
+                            [via_databases, arm.included]),
+                           ("included_reports = included_reports_via_databases + other_methods.included_reports",
+                            main.included_reports, [reports_via_databases, arm.included_reports])])
+    return replace(main, included_via_databases=via_databases, included_reports_via_databases=reports_via_databases,
+                   other_methods=arm), failures
 
 
 def _flow_counts(node: Mapping[str, Any], p: str, sources: str = "databases") -> PrismaCounts:
@@ -137,6 +149,7 @@ def _flow_counts(node: Mapping[str, Any], p: str, sources: str = "databases") ->
         ),
         excluded_full_text_total=_count(node, "excluded_full_text_total", p.rstrip(".")),
         included=_count(node, "included", p.rstrip(".")),
+        included_reports=_count(node, "included_reports" if "included_reports" in node else "included", p.rstrip(".")),
         automation_overridden=(_count(removed, "automation_overridden", f"{p}removed_before_screening")
                                if "automation_overridden" in removed else 0),
         excluded_by_rule=(_count(removed, "excluded_by_rule", f"{p}removed_before_screening")
@@ -176,9 +189,9 @@ def _flow_failures(c: PrismaCounts, draft: bool, p: str, sources: str = "databas
             [c.not_retrieved, c.assessed_full_text] + ([c.awaiting_full_text] if draft else []),
         ),
         (
-            f"{p}assessed_full_text = excluded_full_text_total + included",
+            f"{p}assessed_full_text = excluded_full_text_total + included_reports",
             c.assessed_full_text,
-            [c.excluded_full_text_total, c.included],
+            [c.excluded_full_text_total, c.included_reports],
         ),
         (
             f"{p}excluded_full_text_total = sum(excluded_full_text[].count)",
@@ -190,6 +203,9 @@ def _flow_failures(c: PrismaCounts, draft: bool, p: str, sources: str = "databas
         identities.append((f"{p}removed_before_screening.excluded_by_rule = automation + automation_overridden",
                            c.excluded_by_rule, [c.automation, c.automation_overridden]))
     failures = _failures(identities)
+    if c.included > c.included_reports:
+        failures.append(f"  {p}included <= {p}included_reports (every study has a report): "
+                        f"{c.included} > {c.included_reports}")
     if c.awaiting_extraction > c.included:
         failures.append(f"  {p}awaiting.extraction <= {p}included: {c.awaiting_extraction} > {c.included}")
     return failures
@@ -235,6 +251,8 @@ def _update_counts(node: Mapping[str, Any], whole: PrismaCounts) -> tuple[Update
         ("update.total_reports_included = previous_version.reports_included + update.reports_included",
          u.total_reports, [u.previous_reports, u.new_reports]),
         ("included = update.total_studies_included", whole.included, [u.total_studies]),
+        ("included_reports = update.total_reports_included", whole.included_reports, [u.total_reports]),
+        ("update.reports_included = update.included_reports", u.new_reports, [flow.included_reports]),
     ])
     return u, failures
 

@@ -63,6 +63,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "assessed_full_text": "Reports assessed for eligibility",
     "excluded_full_text": "Reports excluded:",
     "included": "Studies included in review",
+    "included_reports": "Reports of included studies",
     "awaiting_title_abstract": "Records awaiting screening",
     "awaiting_full_text": "Reports awaiting assessment",
     "awaiting_extraction": "of which awaiting data extraction",
@@ -157,8 +158,19 @@ def flow_rows(c: PrismaCounts, w: dict[str, str]) -> list[tuple[Block, Block | N
             center(w["not_retrieved"], c.not_retrieved, RIGHT_W, (w["awaiting_full_text"], c.awaiting_full_text)),
         ),
         (center(w["assessed_full_text"], c.assessed_full_text), block(reasons, RIGHT_W)),
-        (center(w["included"], c.included, awaiting=(w["awaiting_extraction"], c.awaiting_extraction)), None),
+        (included_box(w, (w["included"], c.included), (w["included_reports"], c.included_reports),
+                      (w["awaiting_extraction"], c.awaiting_extraction)), None),
     ]
+
+
+def included_box(w: dict[str, str], studies: tuple[str, int], reports: tuple[str, int],
+                 extraction: tuple[str, int], width: float = LEFT_W) -> Block:
+    """The template's last box: studies, then reports of them (PRISMA 2020 counts both), and in a draft how
+    many await extraction; centred."""
+    specs = [(studies[0], 0), (n_label(studies[1]), 0), (reports[0], 0), (n_label(reports[1]), 0)]
+    if extraction[1]:
+        specs.append((f"{extraction[0]} {n_label(extraction[1])}", 0))
+    return block(specs, width, align="center")
 
 
 PHASES = [("phase_identification", [0]), ("phase_screening", [1, 2, 3]), ("phase_included", [4])]

@@ -27,7 +27,6 @@ from reviewflow.report.figures.flow_boxes import (
     PHASE_W,
     RIGHT_W,
     ROW_GAP,
-    Block,
     arrow,
     axes,
     block,
@@ -38,7 +37,7 @@ from reviewflow.report.figures.flow_boxes import (
     rows_from,
 )
 from reviewflow.report.figures.prisma_counts import PrismaCounts
-from reviewflow.report.figures.prisma_flow import flow_boxes, flow_rows
+from reviewflow.report.figures.prisma_flow import flow_boxes, flow_rows, included_box
 from reviewflow.report.figures.save import new_figure
 
 PREV_W = 2.30
@@ -50,23 +49,14 @@ PREVIOUS_HEADER_STYLE: dict[str, Any] = {"facecolor": "#D9D9D9", "edgecolor": "#
 PHASES = [("phase_identification", [0]), ("phase_screening", [1, 2, 3]), ("phase_included", [4, 5])]
 
 
-def _included_box(w: dict[str, str], studies: tuple[str, int], reports: tuple[str, int],
-                  extraction: tuple[str, int], width: float = LEFT_W) -> Block:
-    """Studies and their reports (and, in a draft, how many of them await extraction), centred."""
-    specs = [(studies[0], 0), (n_label(studies[1]), 0), (reports[0], 0), (n_label(reports[1]), 0)]
-    if extraction[1]:
-        specs.append((f"{extraction[0]} {n_label(extraction[1])}", 0))
-    return block(specs, width, align="center")
-
-
 def draw_update(c: PrismaCounts, w: dict[str, str]) -> Figure:
     """The updated-review diagram of ``c`` (whose ``update`` is set), labels ``w`` (DEFAULT_LABELS merged)."""
     u = c.update
     assert u is not None
     rows = flow_rows(u.flow, w)
-    rows[4] = (_included_box(w, (w["new_included"], u.flow.included), (w["new_reports"], u.new_reports),
+    rows[4] = (included_box(w, (w["new_included"], u.flow.included), (w["new_reports"], u.new_reports),
                              (w["awaiting_extraction"], u.flow.awaiting_extraction)), None)
-    rows.append((_included_box(w, (w["total_included"], u.total_studies), (w["total_reports"], u.total_reports),
+    rows.append((included_box(w, (w["total_included"], u.total_studies), (w["total_reports"], u.total_reports),
                                (w["awaiting_extraction"], c.awaiting_extraction)), None))
     previous_specs = [(w["previous_studies"], 0), (n_label(u.previous_studies), 0),
                       (w["previous_reports"], 0), (n_label(u.previous_reports), 0)]

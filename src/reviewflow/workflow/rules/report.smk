@@ -29,6 +29,7 @@ rule tables:
         code=PACKAGE_SOURCES,
         studies="results/studies.csv",
         prisma="results/prisma.json",
+        works="results/works.csv",
         config=CONFIG_FILE,
     output:
         tables=expand("results/tables/{name}.md", name=TABLES),
@@ -37,7 +38,8 @@ rule tables:
         "logs/tables.log",
     shell:
         "{REVIEWFLOW} --log {log} tables --config {input.config} --studies {input.studies}"
-        " --prisma {input.prisma} --outdir results/tables --bibliography {output.bibliography}"
+        " --prisma {input.prisma} --works {input.works} --outdir results/tables"
+        " --bibliography {output.bibliography}"
 
 
 rule search_report:
