@@ -230,9 +230,9 @@ def test_the_shipped_review_reports_a_frozen_check_without_the_network(project_c
     _freeze(project_copy, date(2026, 12, 1), fake)
     second = build()
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "reviewflow build: WARNING: 1 included study(ies) RETRACTED: W08eee5f5c1b2 Moesker 2014" in second.stderr
+    assert "reviewflow build: WARNING: 1 included study(ies) RETRACTED: W08eee5f5c1b2 Moesker (2014)" in second.stderr
     text = " ".join(typ.read_text(encoding="utf-8").split())
-    assert "RETRACTED: Moesker 2014 (doi 10.1111/papr.12020, notice 10.1021/acsami.9b11759 of 2019-07-26)" in text
+    assert "RETRACTED: Moesker (2014) (doi 10.1111/papr.12020, notice 10.1021/acsami.9b11759 of 2019-07-26)" in text
     table = pd.read_csv(project_copy / "results/retractions.csv", dtype=str, keep_default_na=False)
     assert set(table["status"]) == {"retracted", "none", "not_checkable"}
     assert (project_copy / "logs/retractions.log").read_text(encoding="utf-8").count("RETRACTED included") == 1
