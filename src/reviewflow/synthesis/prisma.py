@@ -146,8 +146,10 @@ def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_
     works results/studies.csv accounts for) included reports = extracted reports + awaiting extraction.
     """
     awaiting = prisma.get("awaiting", dict.fromkeys(AWAITING_KEYS, 0))
+    # Counts from before reports were counted (no included_reports) have one report per study.
+    reports = prisma.get("included_reports", prisma["included"])
     main = {**prisma, "included": prisma.get("included_via_databases", prisma["included"]),
-            "included_reports": prisma.get("included_reports_via_databases", prisma["included_reports"])}
+            "included_reports": prisma.get("included_reports_via_databases", reports)}
     identities = flow_identities(main, awaiting)
     unique = prisma["identification"]["total"] - prisma["removed_before_screening"]["duplicates"]
     other = prisma.get("other_methods")
@@ -167,10 +169,10 @@ def check_prisma(prisma: dict[str, Any], *, works: int | None = None, screening_
                            extracted + awaiting["extraction"]))
     if extracted_reports is not None:
         identities.append(("included reports = extracted reports + awaiting extraction",
-                           prisma["included_reports"], extracted_reports + awaiting["extraction"]))
+                           reports, extracted_reports + awaiting["extraction"]))
     if further is not None:
         identities.append(("included reports = studies included + further reports of them",
-                           prisma["included_reports"], prisma["included"] + further))
+                           reports, prisma["included"] + further))
     if screening_rows is not None:
         identities.append(("every work has a screening status", screening_rows, unique))
     raise_unbalanced(identities)
