@@ -9,7 +9,9 @@ import pytest
 
 from reviewflow.errors import InputError, InvariantError
 from reviewflow.extraction.reports import further_reports, report_ids
+from reviewflow.extraction.sheet import check_extraction
 from reviewflow.report.figures.prisma_counts import validate_prisma
+from reviewflow.screening.decisions import read_decisions, resolve_screening
 from reviewflow.synthesis.draft import awaiting_counts
 from reviewflow.synthesis.numbers import compute_numbers
 from reviewflow.synthesis.prisma import check_prisma, compute_prisma
@@ -114,3 +116,19 @@ def test_the_main_work_must_be_included(review: Review) -> None:
                 screening)
     with pytest.raises(InputError, match=r"studies.csv:4: report_of names W\w+, which has no extraction row"):
         extract(review, sheet(review, [study(shoulder), study(trial), f"{follow_up}{EMPTY},{surgery}"]), screening)
+
+
+def test_a_draft_leaves_out_a_further_report_whose_main_work_awaits(review: Review) -> None:
+    shoulder, trial, follow_up = ids(review)
+    review.decide([f"{w},{stage},AB,include,,"
+                   for w in (shoulder, follow_up) for stage in ("title_abstract", "full_text")]
+                  + [f"{trial},title_abstract,AB,include,,",
+                     f"{review.work('Cryoablation of intercostal')},title_abstract,AB,exclude,intraoperative,"])
+    decisions = read_decisions(sorted((review.project / "data/screening").glob("*.csv")), review.config)
+    screening = resolve_screening(review.works, review.auto, decisions, review.config,
+                                  review.project / "results/awaiting_screening.csv", draft=True)
+    path = sheet(review, [study(shoulder), study(trial), f"{follow_up}{EMPTY},{trial}"])
+    studies = check_extraction(path, screening, review.works, review.config,
+                               review.project / "results/awaiting_extraction.csv", draft=True)
+    assert studies["work_id"].tolist() == [shoulder]  # the trial awaits full text, so its follow-up waits too
+    assert awaiting_counts(screening, studies)["extraction"] == 1

@@ -57,9 +57,10 @@ def split_report_rows(frame: pd.DataFrame, path: Path, data_columns: Iterable[st
     return frame[target == ""].drop(columns=REPORT_OF), links
 
 
-def check_links(links: pd.DataFrame, main_ids: Iterable[str], included: set[str], path: Path) -> None:
-    """Each further report names a main work that has its own row and is included; none names a further
-    report (itself included), so links cannot chain or loop; a work has one row only."""
+def check_links(links: pd.DataFrame, main_ids: Iterable[str], path: Path) -> None:
+    """Each further report names a main work that has its own row (the sheet's rows are checked to be included
+    works, so the main work is included); none names a further report (itself included), so links cannot chain
+    or loop; a work has one row only."""
     mains = set(main_ids)
     further = set(links["work_id"])
     for index, row in links.iterrows():
@@ -75,10 +76,6 @@ def check_links(links: pd.DataFrame, main_ids: Iterable[str], included: set[str]
         if target not in mains:
             raise InputError(f"report_of names {target}, which has no extraction row of its own", **where,
                              expected="the work id of an included work extracted in this sheet")
-        if target not in included:
-            raise InputError(f"report_of names {target}, which is not an included work", **where,
-                             expected="the work id of a work whose final status in results/screening.csv is "
-                                      "'included'")
     duplicated = links[links["work_id"].duplicated()]
     if not duplicated.empty:
         index = duplicated.index[0]
@@ -108,7 +105,7 @@ def keep_links(links: pd.DataFrame, main_ids: Iterable[str], included: set[str],
             log.warning("draft: %d further-report row(s) left out until their works are included and their "
                         "main works extracted", int(waiting.sum()))
         links = links[~waiting]
-    check_links(links, main_ids, included, path)
+    check_links(links, main_ids, path)
     outside = links[~links["work_id"].isin(included)]
     if not outside.empty:
         index = outside.index[0]
