@@ -57,6 +57,15 @@ class Block:
     size: float = FONT_PT
     bold: bool = False
     min_height: float = 0.0
+    origins: list[int] | None = None
+    """For each line, the index of the (text, level) entry it was wrapped from."""
+    urls: list[str | None] | None = None
+    """Link per entry (HTML version only: SVG ``<a>`` around the line and, from the first entry, the frame)."""
+
+    def line_url(self, line: int) -> str | None:
+        if self.urls is None or self.origins is None:
+            return None
+        return self.urls[self.origins[line]]
 
     @property
     def line_height(self) -> float:
@@ -114,15 +123,17 @@ def block(
     """Wrap each (text, indent level) entry; wrapped continuation lines hang under their first line."""
     inner = width - 2 * PAD_X
     lines: list[tuple[str, float]] = []
-    for text, level in specs:
+    origins: list[int] = []
+    for index, (text, level) in enumerate(specs):
         if align == "center":
             lines.extend((part, 0.0) for part in wrap(text, inner, size, bold))
-            continue
-        indent = level * INDENT
-        first, *rest = wrap_hanging(text, inner - indent, inner - indent - HANG, size, bold)
-        lines.append((first, indent))
-        lines.extend((part, indent + HANG) for part in rest)
-    return Block(lines, width, align, size, bold)
+        else:
+            indent = level * INDENT
+            first, *rest = wrap_hanging(text, inner - indent, inner - indent - HANG, size, bold)
+            lines.append((first, indent))
+            lines.extend((part, indent + HANG) for part in rest)
+        origins.extend([index] * (len(lines) - len(origins)))
+    return Block(lines, width, align, size, bold, origins=origins)
 
 
 def n_label(count: int) -> str:
@@ -212,6 +223,8 @@ def box(
         )
     else:
         patch = Rectangle((x, y_bottom), block.width, block.height, **style)
+    if block.urls:
+        patch.set_url(block.urls[0])
     ax.add_patch(patch)
     line_h = block.line_height
     y_top = y_bottom + block.height - (block.height - block.natural_height) / 2
@@ -230,6 +243,7 @@ def box(
             fontsize=block.size,
             fontweight="bold" if block.bold else "normal",
             family=FONT_FAMILY,
+            url=block.line_url(i),
         )
 
 

@@ -101,13 +101,19 @@ def draw_prisma_flow(
     return save_figure(fig, stem)
 
 
-def build_prisma_figure(prisma: Mapping[str, Any], *, labels: dict[str, str] | None = None) -> Figure:
-    """Lay out and draw the diagram; separate from saving so layout can be inspected in tests."""
+def build_prisma_figure(prisma: Mapping[str, Any], *, labels: dict[str, str] | None = None,
+                        links: Mapping[str, str] | None = None) -> Figure:
+    """Lay out and draw the diagram; separate from saving so layout can be inspected in tests.
+
+    ``links`` (box key such as ``prisma.screened`` -> URL) makes the boxes of the databases-and-registers flow
+    links in SVG output, for the HTML manuscript; without it nothing differs, so the figure files keep their bytes.
+    The template of an updated review gets no links (its boxes count the update's works only).
+    """
     counts = validate_prisma(prisma)
     words = _merge_labels(labels)
     with figure_style():
         if counts.update is None:
-            return _draw(counts, words)
+            return _draw(counts, words, links or {})
         from reviewflow.report.figures.prisma_flow_update import draw_update  # it builds on this module
 
         return draw_update(counts, words)
@@ -217,8 +223,29 @@ def _other_rows(o: PrismaCounts, w: dict[str, str]) -> list[tuple[Block | None, 
     ]
 
 
-def _draw(c: PrismaCounts, w: dict[str, str]) -> Figure:
+def _link_rows(rows: Sequence[tuple[Block, Block | None]], links: Mapping[str, str]) -> None:
+    """Give each box of the flow the URL of its list (per line in the removals box: duplicates, automation)."""
+    def every(block: Block | None, key: str) -> None:
+        if block is not None and block.origins:
+            block.urls = [links.get(key)] * (max(block.origins) + 1)
+
+    identified, removed = rows[0]
+    every(identified, "prisma.identified")
+    if removed is not None and removed.origins:
+        entries = max(removed.origins) + 1  # header, duplicates, automation, its reasons..., other
+        dup, auto = links.get("prisma.duplicates"), links.get("prisma.automation")
+        removed.urls = [dup, dup, *[auto] * (entries - 3), None]
+    keys = [("prisma.screened", "prisma.excluded_title_abstract"), ("prisma.sought", "prisma.not_retrieved"),
+            ("prisma.assessed", "prisma.excluded_full_text"), ("prisma.included", "")]
+    for (left, right), (left_key, right_key) in zip(rows[1:], keys, strict=True):
+        every(left, left_key)
+        every(right, right_key)
+
+
+def _draw(c: PrismaCounts, w: dict[str, str], links: Mapping[str, str]) -> Figure:
     rows = flow_rows(c, w)
+    if links:
+        _link_rows(rows, links)
     other = _other_rows(c.other_methods, w) if c.other_methods is not None else []
     header = block([(w["header"], 0)], LEFT_W + COL_GAP + RIGHT_W, align="center", size=HEADER_PT, bold=True)
     other_width = OTHER_LEFT_W + COL_GAP + OTHER_RIGHT_W

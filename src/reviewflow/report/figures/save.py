@@ -6,6 +6,7 @@ look like a change to the manuscript, so all figure output goes through ``save_f
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -102,6 +103,18 @@ def save_figure(fig: Figure, stem: Path, formats: Sequence[str] = ("png", "pdf",
     finally:
         _close(fig)
     return written
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG in memory, written exactly as ``save_figure`` writes its SVG file, then closed: for a
+    variant that is embedded elsewhere (the HTML manuscript's linked flow diagram) rather than saved."""
+    buffer = io.BytesIO()
+    try:
+        with figure_style():
+            fig.savefig(buffer, format="svg", dpi=DPI["svg"], metadata=dict(METADATA["svg"]))
+    finally:
+        _close(fig)
+    return buffer.getvalue()
 
 
 def _close(fig: Figure) -> None:
