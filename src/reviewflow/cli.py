@@ -280,6 +280,31 @@ def cmd_render(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_prisma_lists(args: argparse.Namespace) -> None:
+    from reviewflow.synthesis.prisma_lists import prisma_lists
+    from reviewflow.tables import read_table, write_table
+
+    lists = prisma_lists(
+        read_table(Path(args.records), columns=["record_id", "database", "year", "title"]),
+        read_table(Path(args.works), columns=["work_id", "anchor_record_id", "member_record_ids", "databases", "year",
+                                              "title"]),
+        read_table(Path(args.auto_excluded)), read_table(Path(args.screening)), _config(args),
+        json.loads(Path(args.prisma).read_text(encoding="utf-8")))
+    write_table(lists, Path(args.out))  # already in box order, then by id
+
+
+def cmd_render_html(args: argparse.Namespace) -> None:
+    from reviewflow.manuscript.html import write_html_manuscript
+    from reviewflow.synthesis.draft import draft_note
+
+    config = _config(args)
+    note = draft_note(json.loads(Path(args.prisma).read_text(encoding="utf-8"))) if args.draft else None
+    write_html_manuscript(
+        Path(args.manuscript), Path(args.variables), Path(args.bibliography), Path(args.numbers), Path(args.prisma),
+        Path(args.prisma_lists), Path(args.out), number_allow=config.get("manuscript", {}).get("number_allow", []),
+        draft_note=note)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from reviewflow.build import build
 
@@ -423,11 +448,21 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["render"].add_argument(
         "--draft-note", help="render a draft: DRAFT on every page and this note (what awaits people) in the header")
     sub.choices["render"].add_argument("--prisma", help="PRISMA JSON whose awaiting counts make the draft note")
+    stage("prisma-lists", cmd_prisma_lists, "List the records and works behind each box of the PRISMA flow "
+          "diagram (checked against its counts), for the HTML manuscript's linked diagram.",
+          ("--records", "records CSV"), ("--works", "works CSV"), ("--auto-excluded", "auto-excluded CSV"),
+          ("--screening", "screening CSV"), ("--prisma", "PRISMA JSON"), ("--out", "output CSV"))
+    stage("render-html", cmd_render_html, "Render the manuscript to HTML in which every number links to its "
+          "definition (numbers.html, written beside it) and every PRISMA box to its works (prisma.html).",
+          ("--manuscript", "manuscript folder"), ("--variables", "_variables.yml"),
+          ("--bibliography", "BibTeX file"), ("--numbers", "numbers JSON"), ("--prisma", "PRISMA JSON"),
+          ("--prisma-lists", "PRISMA lists CSV"), ("--out", "output HTML (numbers.html and prisma.html beside it)"))
     draft_help = {"screening": "draft: a work without a decision, or whose reviewers disagree, gets the "
                                "status awaiting_<stage> instead of stopping the build",
                   "extract": "draft: included works without an extraction row are left out instead of stopping",
                   "synthesise": "draft: count the works awaiting screening and extraction (prisma.json 'awaiting')",
-                  "render": "draft: DRAFT on every page, with a note made from --prisma's awaiting counts"}
+                  "render": "draft: DRAFT on every page, with a note made from --prisma's awaiting counts",
+                  "render-html": "draft: a DRAFT note (what awaits people, from --prisma) above the text"}
     for name, text in draft_help.items():
         sub.choices[name].add_argument("--draft", action="store_true", help=text)
     return parser

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from reviewflow.errors import InputError
@@ -24,15 +25,20 @@ def _strip_quotes(arg: str) -> str:
     return arg
 
 
-def expand_shortcodes(text: str, variables: dict, base_dir: Path, source: Path) -> str:
+VarWrapper = Callable[[str, str], str]
+"""(variable name, printed value) -> text put in its place; the HTML manuscript wraps each value in a link."""
+
+
+def expand_shortcodes(text: str, variables: dict, base_dir: Path, source: Path,
+                      wrap: VarWrapper | None = None) -> str:
     """Replace ``{{< var a.b >}}`` and ``{{< include path >}}`` the way Quarto does, failing loudly.
 
     Include paths are relative to ``base_dir`` (inside an included file: relative to that file's folder);
     included text is expanded in turn. Other shortcodes are left for the renderer; ``{{{< x >}}}`` (Quarto's
-    escape) becomes ``{{< x >}}``.
+    escape) becomes ``{{< x >}}``. ``wrap``, when given, turns each var's printed value into the text inserted.
     """
     source = Path(source)
-    return _expand(normalise_newlines(text), variables, Path(base_dir), source, [_resolved(source)])
+    return _expand(normalise_newlines(text), variables, Path(base_dir), source, [_resolved(source)], wrap)
 
 
 def _resolved(path: Path) -> Path:
@@ -42,7 +48,8 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _expand(text: str, variables: dict, base_dir: Path, source: Path, stack: list[Path]) -> str:
+def _expand(text: str, variables: dict, base_dir: Path, source: Path, stack: list[Path],
+            wrap: VarWrapper | None = None) -> str:
     def replace(m: re.Match[str]) -> str:
         name, args = m.group("name"), m.group("args").strip()
         escaped = m.group("open") == "{" and m.group("close") == "}"
@@ -51,9 +58,11 @@ def _expand(text: str, variables: dict, base_dir: Path, source: Path, stack: lis
             return literal
         line = line_at(text, m.start())
         if name == "var":
-            value = _var_value(_strip_quotes(args), variables, source, line)
+            var = _strip_quotes(args)
+            value = _var_value(var, variables, source, line)
+            value = wrap(var, value) if wrap is not None else value
         elif name == "include":
-            value = _include(_strip_quotes(args), variables, base_dir, source, line, stack)
+            value = _include(_strip_quotes(args), variables, base_dir, source, line, stack, wrap)
         else:
             return m.group(0)
         return m.group("open") + value + m.group("close")
@@ -78,7 +87,8 @@ def _var_value(name: str, variables: dict, source: Path, line: int) -> str:
     return text
 
 
-def _include(arg: str, variables: dict, base_dir: Path, source: Path, line: int, stack: list[Path]) -> str:
+def _include(arg: str, variables: dict, base_dir: Path, source: Path, line: int, stack: list[Path],
+             wrap: VarWrapper | None = None) -> str:
     if not arg:
         raise InputError("{{< include >}} shortcode without a path", file=source, line=line)
     target = base_dir / arg
@@ -92,7 +102,7 @@ def _include(arg: str, variables: dict, base_dir: Path, source: Path, line: int,
         raise InputError(f"included file '{arg}' not found", file=source, line=line,
                          expected=f"a file at {target}") from None
     content = normalise_newlines(content).rstrip("\n")
-    return _expand(content, variables, target.parent, target, [*stack, resolved])
+    return _expand(content, variables, target.parent, target, [*stack, resolved], wrap)
 
 
 def other_shortcodes(body: str, index: Path) -> str:
