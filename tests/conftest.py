@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,17 @@ def project_copy(tmp_path: Path) -> Path:
     ignore = shutil.ignore_patterns(".venv", ".git", ".snakemake", "__pycache__", "logs", "*.egg-info")
     shutil.copytree(PROJECT, target, ignore=ignore)
     return target
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's Chromium driven by Playwright, shared by the browser tests; they skip, saying why, without it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.screen_app.browser import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()

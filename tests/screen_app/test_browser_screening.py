@@ -15,11 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 
 from reviewflow.screening.agreement import find_conflicts
 from reviewflow.screening.ranking import replay, work_texts
-from tests.screen_app.browser import CHROMIUM_ARGS, REPO, App, chromium_path
+from tests.screen_app.browser import REPO, App
 from tests.screen_app.project import free_port, make_project, read_csv
 
 SCREENSHOT_VARIABLE = "REVIEWFLOW_SCREENSHOT"
@@ -30,15 +29,6 @@ ALICE = ["i", "e4", "i", "e7", "i", "e4", "i", "e2", "i", "e4"]
 BOB = ["i", "i", "e4", "e7", "i", "e7", "i", "e2", "i", "e4"]  # disagrees on the 2nd, 3rd and 6th
 CONSENSUS = {1: "e4", 2: "i", 5: "e7"}
 DECIDED = {"i": "include", "e": "exclude"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
