@@ -68,12 +68,14 @@ def test_expansion_with_markers_keeps_quoted_front_matter_valid(tmp_path: Path) 
 def test_every_var_is_a_link_and_the_page_needs_nothing_from_outside(tmp_path: Path) -> None:
     body = ("We screened {{< var prisma.screened >}} and included *{{< var prisma.included >}}*.\n\n"
             "![Flow of {{< var prisma.included >}} studies](figure.png){#fig-flow}\n")
-    page, uses = _render(_mini(tmp_path, body))
+    front = 'title: "Review of {{< var prisma.included >}} studies"\nauthor:\n  - name: Ann Author'
+    page, uses = _render(_mini(tmp_path, body, front))
     links = re.findall(r'<a id="([^"]+)" class="number" href="numbers.html#([^"]+)"[^>]*>([^<]*)</a>', page)
     assert [(name, value) for _, name, value in links] == [
         ("prisma.included", "35"), ("prisma.screened", "131"), ("prisma.included", "35"), ("prisma.included", "35")]
     assert uses["prisma.included"] == ["use.prisma.included.1", "use.prisma.included.2", "use.prisma.included.3"]
     assert "<title>Review of 35 studies</title>" in page
+    assert '<p class="author">Ann Author</p>' in page
     assert 'src="data:image/png;base64,' in page and "figure.png" not in page
     assert not re.search(r'<(?:script|link|img)\b[^>]*(?:src|href)="(?:https?:)?//', page)
     assert "XRFN" not in page.upper()

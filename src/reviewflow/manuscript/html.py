@@ -58,6 +58,8 @@ def _html_settings(manuscript_dir: Path, meta: dict) -> dict[str, Any]:
 
 def _html_meta(prepared: Prepared, settings: dict[str, Any], plain_title: Any, index: Path) -> dict[str, Any]:
     meta = {k: v for k, v in prepared.meta.items() if k not in _PRINT_ONLY}
+    if isinstance(meta.get("author"), list):  # pandoc's HTML template prints names, not the Typst template's dicts
+        meta["author"] = [a.get("name", "") if isinstance(a, dict) else a for a in meta["author"]]
     if prepared.meta.get("section-numbering"):
         meta["number-sections"] = True
     meta.update(settings)
