@@ -25,9 +25,10 @@ STYLE = """\
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #1a1a1a; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+td { overflow-wrap: anywhere; }
 tr:target, section:target { background: #fff3b0; }
 code { font-size: 0.95em; }
-.value { font-weight: bold; white-space: nowrap; }
+.value { font-weight: bold; max-width: 24em; }
 """
 """Page style, embedded in each page (no external assets); ``:target`` marks the row or box a link landed on."""
 
