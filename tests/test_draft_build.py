@@ -87,5 +87,5 @@ def test_a_draft_builds_before_screening_and_the_final_build_still_refuses(small
     # Back to a draft with nothing awaiting: only the draft-dependent stages re-run.
     redo = build(small_review, "--draft")
     ran = {line.strip().removesuffix(" ...") for line in redo.stdout.splitlines() if line.endswith(" ...")}
-    assert ran == {"screening", "extraction", "risk_of_bias", "retractions", "synthesis", "figures", "tables",
-                   "search_report", "manuscript"}, redo.stdout
+    assert ran == {"screening", "extraction", "risk_of_bias", "retractions", "synthesis", "prisma_lists", "figures",
+                   "tables", "search_report", "manuscript", "manuscript_html"}, redo.stdout
