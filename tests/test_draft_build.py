@@ -69,6 +69,8 @@ def test_a_draft_builds_before_screening_and_the_final_build_still_refuses(small
     assert len(read_csv(small_review / "results/studies.csv")) == 0
     typ = (small_review / "results/manuscript/review.typ").read_text(encoding="utf-8")
     assert "DRAFT: 1 work awaits full-text assessment, 2 await extraction" in typ
+    page = (small_review / "results/manuscript/review.html").read_text(encoding="utf-8")
+    assert '<p class="draft">DRAFT: 1 work awaits full-text assessment, 2 await extraction' in page
 
     # Everything decided and extracted: the final build re-runs the draft's stages and leaves nothing marked.
     pd.DataFrame({"work_id": included[2:], "stage": "full_text", "reviewer": "AB", "decision": "include",
@@ -80,6 +82,7 @@ def test_a_draft_builds_before_screening_and_the_final_build_still_refuses(small
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().splitlines()[-1].startswith(f"{SUMMARY}done, ")
     assert "DRAFT" not in (small_review / "results/manuscript/review.typ").read_text(encoding="utf-8")
+    assert '<p class="draft">' not in (small_review / "results/manuscript/review.html").read_text(encoding="utf-8")
     prisma = json.loads((small_review / "results/prisma.json").read_text())
     assert "awaiting" not in prisma and prisma["included"] == 3
     assert not any(name.startswith("prisma.awaiting")
