@@ -63,7 +63,7 @@ class Block:
     """Link per entry (HTML version only: SVG ``<a>`` around the line and, from the first entry, the frame)."""
 
     def line_url(self, line: int) -> str | None:
-        if self.urls is None or self.origins is None:
+        if self.urls is None or self.origins is None or self.origins[line] >= len(self.urls):
             return None
         return self.urls[self.origins[line]]
 

@@ -237,7 +237,8 @@ def _link_rows(rows: Sequence[tuple[Block, Block | None]], links: Mapping[str, s
         removed.urls = [dup, dup, *[auto] * (entries - 3), None]
     keys = [("prisma.screened", "prisma.excluded_title_abstract"), ("prisma.sought", "prisma.not_retrieved"),
             ("prisma.assessed", "prisma.excluded_full_text"), ("prisma.included", "")]
-    for (left, right), (left_key, right_key) in zip(rows[1:], keys, strict=True):
+    # rows the template may gain after the included box stay without links instead of stopping the render
+    for (left, right), (left_key, right_key) in zip(rows[1:], keys, strict=False):
         every(left, left_key)
         every(right, right_key)
 
