@@ -9,6 +9,7 @@ that every number of the shipped review has an entry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -49,16 +50,37 @@ PROVENANCE: dict[str, Provenance] = {
     "change.": Provenance("synthesis", "reviewflow.synthesis.fields._change", _STUDY_INPUTS),
     "published.": Provenance("synthesis", "reviewflow.synthesis.numbers._published",
                              ("config/review.yaml", "results/studies.csv")),
+    "field.*.list": Provenance("synthesis", "reviewflow.synthesis.lists._field_lists", _STUDY_INPUTS),
+    "field.*.group.*.*": Provenance("synthesis", "reviewflow.synthesis.lists._field_lists", _STUDY_INPUTS),
+    "field.*.group.*.total": Provenance("synthesis", "reviewflow.synthesis.fields._numeric", _STUDY_INPUTS),
+    "field.*.group.*.values": Provenance("synthesis", "reviewflow.synthesis.lists._topic_values", _STUDY_INPUTS),
+    "group.list": Provenance("synthesis", "reviewflow.synthesis.lists.add_group_lists", _STUDY_INPUTS),
+    "published.group.list": Provenance("synthesis", "reviewflow.synthesis.lists.add_published_list",
+                                       ("config/review.yaml",)),
+    "prisma.database_names": Provenance("synthesis", "reviewflow.synthesis.lists.add_name_lists",
+                                        ("config/review.yaml",)),
+    "extraction.": Provenance("synthesis", "reviewflow.synthesis.lists.add_name_lists", ("config/review.yaml",)),
+    "synthesis.": Provenance("synthesis", "reviewflow.synthesis.grouped.add_grouped_numbers", _STUDY_INPUTS),
+    "rob.": Provenance("risk_of_bias", "reviewflow.riskofbias.numbers.rob_numbers",
+                       ("results/studies.csv", "data/risk_of_bias/", "config/review.yaml")),
     "retractions.": Provenance("retractions", "reviewflow.synthesis.retractions.retraction_numbers",
                                ("results/studies.csv", "data/retractions/")),
 }
-"""Name prefix -> provenance. A new group of numbers needs a line here (the test names any number without one)."""
+"""Name prefix (or pattern, ``*`` standing for one name part) -> provenance. A new group of numbers needs a line
+here (the test names any number without one)."""
 
 UNKNOWN = Provenance("synthesis", "reviewflow.synthesis.numbers.compute_numbers", ("results/",))
 """For a number no prefix describes: the stage that writes numbers.json, without a claim about the function."""
 
 
+def _matches(key: str, name: str) -> bool:
+    if "*" in key:
+        return re.fullmatch(r"[^.]+".join(re.escape(part) for part in key.split("*")), name) is not None
+    return name == key or (key.endswith(".") and name.startswith(key))
+
+
 def provenance_of(name: str) -> Provenance | None:
-    """The entry of the longest prefix of ``name`` (a prefix ending in '.' or the whole name), or None."""
-    matches = [prefix for prefix in PROVENANCE if name == prefix or (prefix.endswith(".") and name.startswith(prefix))]
-    return PROVENANCE[max(matches, key=len)] if matches else None
+    """The entry whose key matches ``name`` most specifically (most literal characters): a prefix ending in '.',
+    the whole name, or a pattern with ``*`` for one name part; None when nothing matches."""
+    matches = [key for key in PROVENANCE if _matches(key, name)]
+    return PROVENANCE[max(matches, key=lambda key: len(key.replace("*", "")))] if matches else None
