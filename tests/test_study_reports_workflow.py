@@ -93,6 +93,6 @@ def test_a_trial_and_its_follow_up_are_one_study_with_two_reports(trial_review: 
     keys = [line.split("@")[1].split("]")[0] for line in table.splitlines() if line.startswith("| Brown (2020)")]
     assert len(keys) == 1
     cited = next(line for line in table.splitlines() if line.startswith("| Brown (2020)"))
-    assert cited.startswith("| Brown (2020) [@Brown2020; @Brown2022]"), cited
+    assert cited.startswith("| [Brown (2020)](#ref-Brown2020) [@Brown2022]"), cited
     bibliography = (trial_review / "manuscript/references.bib").read_text(encoding="utf-8")
     assert "@article{Brown2022," in bibliography and "outcomes two years after treatment" in bibliography

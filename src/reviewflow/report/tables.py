@@ -82,10 +82,14 @@ def _widths(header: list[str], rows: list[list[str]]) -> list[int]:
 
 
 def study_cell(study: pd.Series, keys: dict[str, str]) -> str:
-    """The study's generated label, then a citation of each of its reports (main work first), so a trial and its
-    follow-up paper are one row citing both."""
+    """The study's generated label linked to its main report's reference, then a citation of any further report,
+    so a trial and its follow-up paper are one row naming both. The label is not itself a citation: in an
+    author-date style "Label [@key]" would print the authors and year twice; the manuscript's ``nocite``
+    puts the main reports in the reference list."""
     reports = [r.strip() for r in str(study.get("report_work_ids") or study["work_id"]).split(";") if r.strip()]
-    return f"{cell(study['study_label'])} [{'; '.join('@' + keys[r] for r in reports)}]"
+    linked = f"[{cell(study['study_label'])}](#ref-{keys[reports[0]]})"
+    further = reports[1:]
+    return f"{linked} [{'; '.join('@' + keys[r] for r in further)}]" if further else linked
 
 
 def study_table(studies: pd.DataFrame, keys: dict[str, str], form: Form, table: Table,
