@@ -125,7 +125,7 @@ def review(mini_project: Path) -> Review:
 
 def _extract(review: Review) -> tuple[pd.DataFrame, dict]:
     """Three included studies: two of the upper limb (one without a nerve), one of the lower, none of the head
-    (the labels are ours; the years come from the works)."""
+    (labels and years come from the works)."""
     from reviewflow.extraction.sheet import check_extraction
 
     shoulder, knee = review.work("Ultrasound-guided"), review.work("Cryoneurolysis for knee")
@@ -135,10 +135,10 @@ def _extract(review: Review) -> tuple[pd.DataFrame, dict]:
                   + [f"{surgery},title_abstract,AB,exclude,intraoperative,"])
     sheet = review.project / "data/extraction/studies.csv"
     sheet.write_text(
-        "work_id,study_label,design,site,nerve,patients,scale,before,after,harms\n"
-        f"{shoulder},Smith 2015,case_series,upper,suprascapular,3,NRS 0-10,7,2,none\n"
-        f"{knee},Brown 2020,rct,Lower limb,saphenous,40,WOMAC 0-20,12.5,8,\n"
-        f"{phantom},Green 2019,case_report,upper,,1,,6,\n", encoding="utf-8")
+        "work_id,design,site,nerve,patients,scale,before,after,harms\n"
+        f"{shoulder},case_series,upper,suprascapular,3,NRS 0-10,7,2,none\n"
+        f"{knee},rct,Lower limb,saphenous,40,WOMAC 0-20,12.5,8,\n"
+        f"{phantom},case_report,upper,,1,,6,\n", encoding="utf-8")
     screening = review.screen()
     studies = check_extraction(sheet, screening, review.works, review.config,
                                review.project / "results/awaiting_extraction.csv")
@@ -183,8 +183,8 @@ def test_grouped_numbers_tables_and_figures_of_a_small_project(review: Review, t
     assert columns == ["Suprascapular", "Saphenous", "Not reported"]
     assert counts == [[1, 0, 1], [0, 1, 0], [0, 0, 0]]
     pairs = change_pairs(studies, form, form.synthesis.figures[1])
-    assert pairs == [Pair("Smith 2015 (Upper limb)", "7", "2", "Scale: NRS 0-10"),
-                     Pair("Brown 2020 (Lower limb)", "12.5", "8", "Scale: WOMAC 0-20")]
+    assert pairs == [Pair("Smith and Jones (2015) (Upper limb)", "7", "2", "Scale: NRS 0-10"),
+                     Pair("Brown (2020) (Lower limb)", "12.5", "8", "Scale: WOMAC 0-20")]
 
 
 def test_the_groups_add_up_to_the_included_studies_of_a_small_project(review: Review) -> None:
