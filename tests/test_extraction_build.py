@@ -10,8 +10,8 @@ import pandas as pd
 from tests.test_draft_build import SUMMARY, build, read_csv
 from tests.test_workflow import small_review  # noqa: F401  (the fixture: two tiny exports, no decisions yet)
 
-COLUMNS = ["work_id", "study_label", "design", "condition", "n_patients", "comparator", "follow_up_months",
-           "pain_score_scale", "pain_baseline", "pain_followup", "significant"]
+COLUMNS = ["work_id", "condition_group", "design", "condition", "n_patients", "comparator", "follow_up_months",
+           "pain_score_scale", "pain_baseline", "pain_followup", "significant", "nerve_group"]
 
 
 def screen_everything_in(project: Path) -> list[str]:
@@ -39,7 +39,7 @@ def sheet(project: Path, name: str, rows: list[list[str]]) -> None:
 
 
 def good(work: str, index: int) -> list[str]:
-    return [work, f"Study {index}", "case_series", "pain", "4", "pre/post", "6 months", "nrs", "7", "3", "yes"]
+    return [work, "thoracic", "case_series", "pain", "4", "pre/post", "6 months", "nrs", "7", "3", "yes", "intercostal"]
 
 
 def test_mistakes_stop_once_and_dual_extraction_settles_by_consensus(small_review: Path) -> None:  # noqa: F811

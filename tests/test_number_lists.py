@@ -75,21 +75,21 @@ def test_a_group_without_nouns_reads_label_and_count_and_a_draft_names_the_await
 
 
 def test_every_summarised_category_field_gets_lists_overall_and_per_design_group() -> None:
-    """A category field added to the config (as condition_group will be) gets its lists without code."""
+    """A category field added to the config (as body_region will be) gets its lists without code."""
     config = copy.deepcopy(CONFIG)
     config["extraction"]["fields"].append({
-        "name": "condition_group", "label": "Condition group", "type": "category", "summary": True,
+        "name": "body_region", "label": "Body region", "type": "category", "summary": True,
         "values": {"knee": "Knee pain", "back": "Back pain", "headache": "Headache"}})
     studies = _studies(["rct", "rct", "rct", "retrospective", "case_report"],
-                       condition_group=["knee", "back", "back", "", "headache"])
+                       body_region=["knee", "back", "back", "", "headache"])
     numbers = _numbers(studies, config)
-    assert numbers["field.condition_group.list"] == ("back pain (2), knee pain (1), headache (1) and "
+    assert numbers["field.body_region.list"] == ("back pain (2), knee pain (1), headache (1) and "
                                                      "not reported (1)")
-    assert numbers["field.condition_group.group.rct.list"] == "back pain (2) and knee pain (1)"
-    assert numbers["field.condition_group.group.rct.back"] == 2
-    assert numbers["field.condition_group.group.retrospective.list"] == "not reported (1)"
-    assert numbers["field.condition_group.group.other.list"] == "none"
-    assert numbers["field.condition_group.group.case_report_or_series.headache"] == 1
+    assert numbers["field.body_region.group.rct.list"] == "back pain (2) and knee pain (1)"
+    assert numbers["field.body_region.group.rct.back"] == 2
+    assert numbers["field.body_region.group.retrospective.list"] == "not reported (1)"
+    assert numbers["field.body_region.group.other.list"] == "none"
+    assert numbers["field.body_region.group.case_report_or_series.headache"] == 1
 
 
 def test_the_topic_field_lists_its_values_per_design_group() -> None:

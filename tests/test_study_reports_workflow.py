@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import CONFIG_TEXT, MEDLINE_TEXT, RIS_TEXT
+from tests.conftest import GROUPED_CONFIG_TEXT, MEDLINE_TEXT, RIS_TEXT
 from tests.test_workflow import snakemake
 
 FOLLOW_UP = """\
@@ -26,8 +26,10 @@ TA  - Pain Med
 JT  - Pain medicine
 
 """
-HEADER = ("work_id,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,follow_up,pain_scale,"
-          "pain_baseline,pain_followup,significant,adverse_events,outcome_summary,report_of\n")
+# The shipped form (its manuscript is rendered, so with its grouped synthesis) and the optional report_of.
+HEADER = ("work_id,design,condition,pain_category,target_nerve,condition_group,nerve_group,guidance,device,n_patients,"
+          "comparator,follow_up,follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,"
+          "adverse_events,outcome_summary,report_of\n")
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def trial_review(project_copy: Path) -> Path:
         (project_copy / "data/raw" / database / name).write_text(text, encoding="utf-8")
     (project_copy / "data/screening").mkdir()
     (project_copy / "data/extraction").mkdir()
-    (project_copy / "config/review.yaml").write_text(CONFIG_TEXT, encoding="utf-8")
+    (project_copy / "config/review.yaml").write_text(GROUPED_CONFIG_TEXT, encoding="utf-8")
     (project_copy / "data/dedup/overrides.csv").write_text("record_id_a,record_id_b,decision,reason\n",
                                                            encoding="utf-8")
     return project_copy
@@ -68,9 +70,10 @@ def test_a_trial_and_its_follow_up_are_one_study_with_two_reports(trial_review: 
     follow_up = works.loc[works.index.str.startswith("Genicular nerve freezing"), "work_id"].item()
     others = sorted(set(pd.read_csv(trial_review / "results/awaiting_extraction.csv", dtype=str)["work_id"])
                     - {trial, follow_up})
-    rows = [f"{trial},rct,knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,,",
-            f"{follow_up},,,,,,,,,,,,,,,{trial}",
-            *(f"{w},case_report,pain,,nerve,ultrasound,1,,3 months,NRS,7,3,na,,," for w in others)]
+    rows = [f"{trial},rct,knee pain,,,knee,knee_nerves,,,40,sham,6 months,6,VAS,vas10,6.5,3.5,yes,,,",
+            f"{follow_up}{',' * 20}{trial}",
+            *(f"{w},case_report,pain,,nerve,thoracic,intercostal,ultrasound,,1,,3 months,3,NRS,nrs,7,3,na,,,"
+              for w in others)]
     (trial_review / "data/extraction/studies.csv").write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     built = snakemake(trial_review)
     assert built.returncode == 0, built.stderr
@@ -87,12 +90,15 @@ def test_a_trial_and_its_follow_up_are_one_study_with_two_reports(trial_review: 
     assert numbers["prisma.included_reports"]["value"] == len(studies) + 1
     assert numbers["design.rct"]["value"] == 1  # the follow-up paper is no second trial
 
+    lists = pd.read_csv(trial_review / "results/prisma_lists.csv", dtype=str, keep_default_na=False)
+    boxes = lists.groupby("box")["work_id"].apply(set)
+    assert boxes["prisma.included_reports"] - boxes["prisma.included"] == {follow_up}, "the box of studies"
     svg = (trial_review / "results/figures/prisma_flow.svg").read_text(encoding="utf-8")
     assert "Studies included in review" in svg and "Reports of included studies" in svg
     table = (trial_review / "results/tables/included_studies.md").read_text(encoding="utf-8")
-    keys = [line.split("@")[1].split("]")[0] for line in table.splitlines() if line.startswith("| Brown (2020)")]
+    keys = [line.split("@")[1].split("]")[0] for line in table.splitlines() if line.startswith("| [Brown (2020)]")]
     assert len(keys) == 1
-    cited = next(line for line in table.splitlines() if line.startswith("| Brown (2020)"))
+    cited = next(line for line in table.splitlines() if line.startswith("| [Brown (2020)]"))
     assert cited.startswith("| [Brown (2020)](#ref-Brown2020) [@Brown2022]"), cited
     bibliography = (trial_review / "manuscript/references.bib").read_text(encoding="utf-8")
     assert "@article{Brown2022," in bibliography and "outcomes two years after treatment" in bibliography

@@ -289,7 +289,8 @@ def cmd_prisma_lists(args: argparse.Namespace) -> None:
         read_table(Path(args.works), columns=["work_id", "anchor_record_id", "member_record_ids", "databases", "year",
                                               "title"]),
         read_table(Path(args.auto_excluded)), read_table(Path(args.screening)), _config(args),
-        json.loads(Path(args.prisma).read_text(encoding="utf-8")))
+        json.loads(Path(args.prisma).read_text(encoding="utf-8")),
+        read_table(Path(args.studies), columns=["work_id", "report_work_ids"]) if args.studies else None)
     write_table(lists, Path(args.out))  # already in box order, then by id
 
 
@@ -452,6 +453,7 @@ def _parser() -> argparse.ArgumentParser:
           "diagram (checked against its counts), for the HTML manuscript's linked diagram.",
           ("--records", "records CSV"), ("--works", "works CSV"), ("--auto-excluded", "auto-excluded CSV"),
           ("--screening", "screening CSV"), ("--prisma", "PRISMA JSON"), ("--out", "output CSV"))
+    sub.choices["prisma-lists"].add_argument("--studies", help="studies CSV (further reports of a study)")
     stage("render-html", cmd_render_html, "Render the manuscript to HTML in which every number links to its "
           "definition (numbers.html, written beside it) and every PRISMA box to its works (prisma.html).",
           ("--manuscript", "manuscript folder"), ("--variables", "_variables.yml"),

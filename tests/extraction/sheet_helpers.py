@@ -11,11 +11,11 @@ from reviewflow.extraction.sheet import check_extraction
 from tests.test_screening_extraction import Review
 
 GOOD = {
-    "shoulder": {"study_label": "Smith 2015", "design": "case_series", "condition": "shoulder pain",
+    "shoulder": {"design": "case_series", "condition": "shoulder pain",
                  "n_patients": "3", "comparator": "pre/post", "follow_up": "3 months", "follow_up_months": "3 months",
                  "pain_scale": "NRS", "pain_score_scale": "nrs", "pain_baseline": "7", "pain_followup": "3",
                  "significant": "yes"},
-    "knee": {"study_label": "Brown 2020", "design": "rct", "condition": "knee pain", "n_patients": "40",
+    "knee": {"design": "rct", "condition": "knee pain", "n_patients": "40",
              "comparator": "sham", "follow_up": "6 months (150 days)", "follow_up_months": "",
              "pain_scale": "VAS", "pain_score_scale": "vas100", "pain_baseline": "65", "pain_followup": "35",
              "significant": "yes"},

@@ -33,7 +33,7 @@ def only_problem(review: Review, **changes: dict[str, str]) -> dict[str, str]:
 def test_good_rows_pass_and_are_normalised(review: Review) -> None:
     write_sheet(review, good_rows(review))
     studies = extract(review)
-    assert studies.set_index("study_label").loc["Smith 2015", "follow_up_months"] == "3"
+    assert studies.set_index("work_id").loc[works(review)["shoulder"], "follow_up_months"] == "3"
     assert errors(review).empty, "a clean sheet leaves a header-only table"
 
 
@@ -48,8 +48,8 @@ def test_follow_up_as_prose_is_refused_with_what_to_write(review: Review, text: 
 def test_follow_up_in_days_or_weeks_becomes_months(review: Review) -> None:
     write_sheet(review, good_rows(review, shoulder={"follow_up_months": "170 days"},
                                   knee={"follow_up_months": "18 weeks"}))
-    studies = extract(review).set_index("study_label")
-    assert studies.loc[["Smith 2015", "Brown 2020"], "follow_up_months"].tolist() == ["5.59", "4.14"]
+    studies, ids = extract(review).set_index("work_id"), works(review)
+    assert studies.loc[[ids["shoulder"], ids["knee"]], "follow_up_months"].tolist() == ["5.59", "4.14"]
 
 
 def test_a_score_outside_its_scale_is_refused(review: Review) -> None:
@@ -110,7 +110,7 @@ def test_every_problem_of_a_run_is_listed_at_once(review: Review) -> None:
                                        "significant": "na", "follow_up_months": "6 months (150 days)"},
                      knee={"comparator": "none", "significant": "na", "pain_score_scale": "pain",
                            "n_patients": "forty"})
-    rows.append({"work_id": ids["phantom"], "study_label": "Lee 2019", "design": "case_report", "n_patients": "1"})
+    rows.append({"work_id": ids["phantom"], "design": "case_report", "n_patients": "1"})
     path = write_sheet(review, rows)
     with pytest.raises(InputError) as stop:
         extract(review)

@@ -18,8 +18,9 @@ from reviewflow.synthesis.prisma import check_prisma, compute_prisma
 from tests.test_screening_extraction import Review, extract
 
 HEADER = ("work_id,design,condition,pain_category,target_nerve,guidance,n_patients,comparator,follow_up,"
-          "pain_scale,pain_baseline,pain_followup,significant,adverse_events,outcome_summary,report_of\n")
-EMPTY = "," * 14
+          "follow_up_months,pain_scale,pain_score_scale,pain_baseline,pain_followup,significant,adverse_events,"
+          "outcome_summary,report_of\n")
+EMPTY = "," * 16
 
 
 @pytest.fixture
@@ -47,7 +48,8 @@ def sheet(review: Review, rows: list[str]) -> Path:
 
 
 def study(work_id: str, design: str = "rct") -> str:
-    return f"{work_id},{design},knee pain,,,,40,sham,6 months,VAS,6.5,3.5,yes,,,"
+    patients = 4 if design == "case_series" else 40  # a case series has at most 10 (the shipped form's rule)
+    return f"{work_id},{design},knee pain,,,,{patients},sham,6 months,6,VAS,vas10,6.5,3.5,yes,,,"
 
 
 def test_a_further_report_joins_its_study(review: Review) -> None:
@@ -111,7 +113,8 @@ def test_the_main_work_must_be_included(review: Review) -> None:
     shoulder, trial, follow_up = ids(review)
     surgery = review.work("Cryoablation of intercostal")
     screening = review.screen()
-    with pytest.raises(InputError, match=r"studies.csv:3: extraction row for a work that is not included"):
+    with pytest.raises(InputError, match=r"studies.csv:3: 1 problem.*record W\w+; field 'work_id'; "
+                                         r"expected rows only for works whose final status"):
         extract(review, sheet(review, [study(shoulder), study(surgery), study(trial), f"{follow_up}{EMPTY},{trial}"]),
                 screening)
     with pytest.raises(InputError, match=r"studies.csv:4: report_of names W\w+, which has no extraction row"):

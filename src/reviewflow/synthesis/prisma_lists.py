@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from reviewflow.errors import InvariantError
+from reviewflow.extraction.reports import further_reports
 from reviewflow.synthesis.draft import AWAITING_STATUS
 from reviewflow.synthesis.prisma_other import arm_of, other_method_works
 
@@ -31,6 +32,7 @@ BOXES: dict[str, tuple[str, ...]] = {
     "prisma.assessed": ("assessed_full_text",),
     "prisma.excluded_full_text": ("excluded_full_text_total",),
     "prisma.included": ("included",),
+    "prisma.included_reports": ("included_reports",),
 }
 """Box key (the number's name) -> path of its count in prisma.json; also the order of the lists."""
 
@@ -75,9 +77,11 @@ def _duplicates(works: pd.DataFrame, main_records: pd.DataFrame, other_ids: set[
 
 
 def prisma_lists(records: pd.DataFrame, works: pd.DataFrame, auto_excluded: pd.DataFrame,
-                 screening: pd.DataFrame, config: dict[str, Any], prisma: dict[str, Any]) -> pd.DataFrame:
+                 screening: pd.DataFrame, config: dict[str, Any], prisma: dict[str, Any],
+                 studies: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per record or work behind each box (columns ``COLUMNS``); raises InvariantError when a box's
-    rows do not number what prisma.json says."""
+    rows do not number what prisma.json says. The last box lists studies (the included works that are not
+    further reports of another, from ``studies``) and, beside it, every included report."""
     main_records = _main_records(records, config)
     other_ids = other_method_works(works, config)
     main = screening[~screening["work_id"].isin(other_ids)]
@@ -89,6 +93,7 @@ def prisma_lists(records: pd.DataFrame, works: pd.DataFrame, auto_excluded: pd.D
         return [{"work_id": w, "reason": r} for w, r in zip(frame["work_id"], reasons, strict=True)]
 
     final = main["final"]
+    included = screening[screening["final"] == "included"]
     boxes: dict[str, list[dict[str, str]]] = {
         "prisma.identified": [{"record_id": r, "reason": ""} for r in main_records["record_id"]],
         "prisma.duplicates": _duplicates(works, main_records, other_ids),
@@ -96,13 +101,16 @@ def prisma_lists(records: pd.DataFrame, works: pd.DataFrame, auto_excluded: pd.D
             {"work_id": w, "reason": auto_labels.get(auto_reason.get(w, ""), auto_reason.get(w, ""))}
             for w in main.loc[final == "auto_excluded", "work_id"]],
         "prisma.screened": of_works(main[final != "auto_excluded"]),
-        "prisma.included": of_works(screening[screening["final"] == "included"]),
+        "prisma.included": of_works(included[~included["work_id"].isin(further_reports(studies))]),
+        "prisma.included_reports": of_works(included),
     }
     for box, statuses in _STATUSES.items():
         chosen = main[final.isin(statuses)]
         column = {"prisma.excluded_title_abstract": "title_abstract_reason",
                   "prisma.excluded_full_text": "full_text_reason"}.get(box)
         boxes[box] = of_works(chosen, chosen[column].map(lambda c: ft_labels.get(c, c)) if column else None)
+    # A prisma.json from before reports were counted apart has one report per study.
+    prisma = {"included_reports": prisma["included"], **prisma}
     failed = [f"{box}: {len(boxes[box])} listed, prisma.json says {_count(prisma, path)}"
               for box, path in BOXES.items() if len(boxes[box]) != _count(prisma, path)]
     if failed:

@@ -6,6 +6,7 @@ rule prisma_lists:
         works="results/works.csv",
         auto_excluded="results/auto_excluded.csv",
         screening="results/screening.csv",
+        studies="results/studies.csv",
         prisma="results/prisma.json",
         config=CONFIG_FILE,
     output:
@@ -15,7 +16,7 @@ rule prisma_lists:
     shell:
         "{REVIEWFLOW} --log {log} prisma-lists --config {input.config} --records {input.records}"
         " --works {input.works} --auto-excluded {input.auto_excluded} --screening {input.screening}"
-        " --prisma {input.prisma} --out {output}"
+        " --studies {input.studies} --prisma {input.prisma} --out {output}"
 
 
 rule manuscript_html:
